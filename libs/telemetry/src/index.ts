@@ -1,0 +1,6 @@
+export * from './instrument-repository';
+export * from './logger';
+export * from './nest-logger';
+export * from './redaction';
+export * from './telemetry';
+export * from './telemetry-config';
