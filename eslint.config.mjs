@@ -93,11 +93,16 @@ export default tseslint.config(
         { considerDefaultExhaustiveForUnions: false, requireDefaultForNonUnion: false },
       ],
       '@typescript-eslint/no-explicit-any': 'error',
+      // Interface implementations are often async without awaiting.
+      '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
       ],
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
       'no-restricted-imports': [
         'error',
         {
@@ -111,12 +116,24 @@ export default tseslint.config(
   {
     // Test infrastructure is for tests only.
     files: ['**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/*.integration-spec.ts', 'libs/testing/**', 'bench/**', '**/test-support/**'],
+    ignores: [
+      '**/*.spec.ts',
+      '**/*.integration-spec.ts',
+      'libs/testing/**',
+      'bench/**',
+      '**/test-support/**',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: '@keel/testing', message: '@keel/testing is test infrastructure; import it only from *.spec.ts / *.integration-spec.ts.' }],
+          paths: [
+            {
+              name: '@keel/testing',
+              message:
+                '@keel/testing is test infrastructure; import it only from *.spec.ts / *.integration-spec.ts.',
+            },
+          ],
           patterns: [
             { group: ['kafkajs'], message: 'Use @keel/bus; only the bus driver imports kafkajs.' },
           ],
@@ -126,7 +143,12 @@ export default tseslint.config(
   },
   {
     // The Kafka driver and the test harness are the only places that speak kafkajs.
-    files: ['libs/bus/src/kafka/**/*.ts', 'libs/testing/**/*.ts', 'bench/**/*.ts', '**/*.integration-spec.ts'],
+    files: [
+      'libs/bus/src/kafka/**/*.ts',
+      'libs/testing/**/*.ts',
+      'bench/**/*.ts',
+      '**/*.integration-spec.ts',
+    ],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

@@ -1,0 +1,6 @@
+export * from './anvil';
+export * from './errors';
+export * from './kafka';
+export * from './postgres';
+export * from './processes';
+export * from './ts-process';
