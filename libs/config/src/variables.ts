@@ -48,9 +48,7 @@ export const shapes = {
       )
       .refine((v) => v.length > 0, 'must list at least one value'),
   hex32: () =>
-    z
-      .string()
-      .regex(/^(0x)?[0-9a-fA-F]{64}$/, 'must be 32 bytes as 64 hexadecimal characters'),
+    z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, 'must be 32 bytes as 64 hexadecimal characters'),
   oneOf: <const T extends readonly [string, ...string[]]>(values: T) =>
     z.enum(values, { message: `must be one of: ${values.join(', ')}` }),
   logLevel: () =>
