@@ -1,0 +1,12 @@
+export * from './bus';
+export * from './dead-letters';
+export * from './driver';
+export * from './errors';
+export * from './headers';
+export * from './in-process/in-process-driver';
+export * from './kafka/kafka-driver';
+export * from './logger';
+export * from './nest/keel-bus.transport';
+export * from './nest/on-event.decorator';
+export * from './retry';
+export { currentTraceparent } from './tracing';

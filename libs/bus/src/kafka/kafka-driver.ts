@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Consumer,
+  type IHeaders,
+  Kafka,
+  type KafkaConfig,
+  logLevel,
+  type Producer,
+  Partitioners,
+} from 'kafkajs';
+import type {
+  BusDriver,
+  ConsumeOptions,
+  DriverConsumer,
+  OutgoingRecord,
+  RawMessage,
+} from '../driver';
+import { type BusLogger, silentLogger } from '../logger';
+
+export interface KafkaDriverOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  /** Group session timeout: how long a dead member keeps its partitions. */
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  /** How long the group waits for members to re-join during a rebalance. */
+  readonly rebalanceTimeoutMs?: number;
+  /** Partitions of one member processed concurrently (order still holds per partition). */
+  readonly partitionsConsumedConcurrently?: number;
+  readonly logger?: BusLogger;
+  /** Extra kafkajs client settings (ssl, sasl, …). */
+  readonly client?: Omit<KafkaConfig, 'brokers' | 'clientId'>;
+}
+
+function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    if (v === undefined) continue;
+    const first = Array.isArray(v) ? v[0] : v;
+    if (first !== undefined) out[k] = typeof first === 'string' ? first : first.toString('utf8');
+  }
+  return out;
+}
+
+/**
+ * Kafka driver on kafkajs. Offsets are committed manually, one message at a
+ * time, only after the bus handler resolved; a rejected handler makes kafkajs
+ * re-seek and deliver the message again. The producer is not idempotent (the
+ * librdkafka mock cluster and some managed Kafkas refuse it) and keeps one
+ * request in flight, so order per key holds; duplicates from producer retries
+ * are absorbed by the inbox. Topics are provisioned by deployment; the producer
+ * may auto-create them where the cluster allows.
+ */
+export class KafkaBusDriver implements BusDriver {
+  readonly kind = 'kafka' as const;
+  private readonly kafka: Kafka;
+  private producer: Producer | undefined;
+  private producerReady: Promise<Producer> | undefined;
+  private readonly consumers = new Set<Consumer>();
+  private readonly logger: BusLogger;
+
+  constructor(private readonly options: KafkaDriverOptions) {
+    this.logger = options.logger ?? silentLogger;
+    this.kafka = new Kafka({
+      logLevel: logLevel.NOTHING,
+      ...options.client,
+      brokers: [...options.brokers],
+      clientId: options.clientId,
+    });
+  }
+
+  private getProducer(): Promise<Producer> {
+    if (!this.producerReady) {
+      const producer = this.kafka.producer({
+        allowAutoTopicCreation: true,
+        idempotent: false,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      this.producerReady = producer.connect().then(
+        () => {
+          this.producer = producer;
+          return producer;
+        },
+        (err: unknown) => {
+          this.producerReady = undefined;
+          throw err;
+        },
+      );
+    }
+    return this.producerReady;
+  }
+
+  async send(records: readonly OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const producer = await this.getProducer();
+    // One produce request per batch; kafkajs keeps the order of messages per
+    // partition inside it, and maxInFlightRequests=1 keeps it across batches.
+    const byTopic = new Map<string, { key: string; value: string; headers: IHeaders }[]>();
+    for (const r of records) {
+      let list = byTopic.get(r.topic);
+      if (!list) byTopic.set(r.topic, (list = []));
+      list.push({ key: r.key, value: r.value, headers: { ...r.headers } });
+    }
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+  }
+
+  async consume(options: ConsumeOptions): Promise<DriverConsumer> {
+    const consumer = this.kafka.consumer({
+      groupId: options.group,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: this.options.heartbeatIntervalMs ?? 1_000,
+      rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 10_000,
+      allowAutoTopicCreation: true,
+      maxWaitTimeInMs: 250,
+      retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 5_000 },
+    });
+    let joined: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => {
+      joined = resolve;
+    });
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      this.logger.info(
+        { group: options.group, memberId: e.payload.memberId, assignment: e.payload.memberAssignment },
+        'joined consumer group',
+      );
+      joined();
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      this.logger.error({ group: options.group, err: String(e.payload.error) }, 'consumer crashed; restarting');
+    });
+    await consumer.connect();
+    this.consumers.add(consumer);
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
+      eachMessage: async ({ topic, partition, message, heartbeat }) => {
+        const raw: RawMessage = {
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key ? message.key.toString('utf8') : null,
+          value: message.value ? message.value.toString('utf8') : null,
+          headers: headersToStrings(message.headers),
+          timestamp: message.timestamp,
+        };
+        await options.handle(raw, { heartbeat });
+        await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+      },
+    });
+    return {
+      ready,
+      stop: async () => {
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  async readTopic(topic: string): Promise<RawMessage[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    let ends: { partition: number; high: string; low: string }[];
+    try {
+      ends = await admin.fetchTopicOffsets(topic);
+    } catch (err) {
+      if ((err as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return [];
+      throw err;
+    } finally {
+      await admin.disconnect();
+    }
+    const remaining = new Map(
+      ends.filter((e) => BigInt(e.high) > BigInt(e.low)).map((e) => [e.partition, BigInt(e.high)]),
+    );
+    if (remaining.size === 0) return [];
+    // A throwaway group that never commits: reading does not move anyone's offsets.
+    const consumer = this.kafka.consumer({
+      groupId: `keel-reader-${randomUUID()}`,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 250,
+    });
+    const out: RawMessage[] = [];
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        consumer.on(consumer.events.CRASH, (e) => reject(e.payload.error));
+        consumer
+          .run({
+            autoCommit: false,
+            eachMessage: async ({ partition, message }) => {
+              out.push({
+                topic,
+                partition,
+                offset: message.offset,
+                key: message.key ? message.key.toString('utf8') : null,
+                value: message.value ? message.value.toString('utf8') : null,
+                headers: headersToStrings(message.headers),
+                timestamp: message.timestamp,
+              });
+              const high = remaining.get(partition);
+              if (high !== undefined && BigInt(message.offset) + 1n >= high) remaining.delete(partition);
+              if (remaining.size === 0) resolve();
+              await Promise.resolve();
+            },
+          })
+          .catch(reject);
+      });
+    } finally {
+      await consumer.disconnect();
+    }
+    return out.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((c) => c.disconnect()));
+    this.consumers.clear();
+    if (this.producer) await this.producer.disconnect();
+    this.producer = undefined;
+    this.producerReady = undefined;
+  }
+}
