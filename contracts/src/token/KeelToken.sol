@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
+import {ERC20Upgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/ERC20Upgradeable.sol";
+import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IToken} from "../interfaces/erc3643/IToken.sol";
+import {IIdentityRegistry} from "../interfaces/erc3643/IIdentityRegistry.sol";
+import {IModularCompliance} from "../interfaces/erc3643/IModularCompliance.sol";
+import {IKeelCompliance} from "../compliance/interfaces/IKeelCompliance.sol";
+import {KeelRoles} from "./KeelRoles.sol";
+
+/// @title KeelToken — Keel's ERC-3643 compatible permissioned token.
+/// @notice Every standard movement (transfer, transferFrom, batchTransfer, mint) runs the
+/// compliance-transfer path: recipient identity check -> compliance check (token modules
+/// in binding order, then the global policy; the first failure reverts) -> balance
+/// update -> post-transfer hooks. All or nothing.
+/// Forced transfers and recoveries (custodian) bypass freezes and the compliance
+/// check but still require a verified recipient and still run the modules' hooks.
+///
+/// Upgradeability: UUPS. Each asset is its own ERC1967 proxy whose upgrade is
+/// authorized by that asset's admin. Compared with a beacon, a UUPS proxy costs one
+/// storage read less per call (no beacon lookup) on the hot transfer path, and an
+/// upgrade is a per-asset governance decision rather than a fleet-wide switch that
+/// every issuer must trust. The same contract also works without a proxy:
+/// `new KeelToken(false)` followed by `initialize` (do both in one transaction).
+contract KeelToken is Initializable, ERC20Upgradeable, AccessControlUpgradeable, UUPSUpgradeable, IToken {
+    string private constant VERSION = "1.0.0";
+
+    error TokenPaused();
+    error TokenNotPaused();
+    error AddressIsFrozen(address account);
+    error InsufficientUnfrozenBalance(address holder, uint256 available, uint256 required);
+    error RecipientNotVerified(address recipient);
+    error LengthMismatch();
+    error ZeroAddress();
+    error FreezeExceedsBalance(address holder, uint256 balance, uint256 frozenAfter);
+    error InsufficientFrozenTokens(address holder, uint256 frozen, uint256 requested);
+    error NothingToRecover(address lostWallet);
+    error RecoveryIdentityMismatch(address wallet, address expectedIdentity, address actualIdentity);
+
+    event MetadataUpdated(bytes32 indexed key, string value);
+    event IsinUpdated(string isin);
+
+    struct InitParams {
+        string name;
+        string symbol;
+        uint8 decimals;
+        string isin;
+        address onchainID;
+        address identityRegistry;
+        address compliance;
+        address admin;
+    }
+
+    string private _tokenName;
+    string private _tokenSymbol;
+    string private _isin;
+    uint8 private _tokenDecimals;
+    bool private _paused;
+    address private _onchainID;
+    IIdentityRegistry private _identityRegistry;
+    IKeelCompliance private _compliance;
+    mapping(address account => bool) private _frozen;
+    mapping(address account => uint256) private _frozenTokens;
+    mapping(bytes32 key => string) private _metadata;
+
+    /// @param asImplementation true when deployed as the implementation behind proxies
+    /// (initializers disabled), false for a plain deployment.
+    constructor(bool asImplementation) {
+        if (asImplementation) _disableInitializers();
+    }
+
+    /// @notice Assets deploy paused: the issuer mints and configures, then unpauses.
+    function initialize(InitParams calldata p) external initializer {
+        if (p.admin == address(0) || p.identityRegistry == address(0) || p.compliance == address(0)) {
+            revert ZeroAddress();
+        }
+        __ERC20_init(p.name, p.symbol);
+        __AccessControl_init();
+        _tokenName = p.name;
+        _tokenSymbol = p.symbol;
+        _tokenDecimals = p.decimals;
+        _isin = p.isin;
+        _onchainID = p.onchainID;
+        _paused = true;
+        _grantRole(DEFAULT_ADMIN_ROLE, p.admin);
+        _identityRegistry = IIdentityRegistry(p.identityRegistry);
+        emit IdentityRegistryAdded(p.identityRegistry);
+        _compliance = IKeelCompliance(p.compliance);
+        _compliance.bindToken(address(this));
+        emit ComplianceAdded(p.compliance);
+        emit UpdatedTokenInformation(p.name, p.symbol, p.decimals, VERSION, p.onchainID);
+        emit Paused(msg.sender);
+    }
+
+    // ---------------------------------------------------------------- ERC-20 surface
+
+    function transfer(address to, uint256 amount) public override(ERC20Upgradeable, IERC20) returns (bool) {
+        if (_paused) revert TokenPaused();
+        _checkedTransfer(msg.sender, to, amount);
+        return true;
+    }
+
+    /// @notice The allowance is checked (and spent) before anything else; then the
+    /// movement runs the same path as `transfer`.
+    function transferFrom(address from, address to, uint256 amount)
+        public
+        override(ERC20Upgradeable, IERC20)
+        returns (bool)
+    {
+        _spendAllowance(from, msg.sender, amount);
+        if (_paused) revert TokenPaused();
+        _checkedTransfer(from, to, amount);
+        return true;
+    }
+
+    /// @notice Each item is its own checked movement; one failure reverts the batch.
+    function batchTransfer(address[] calldata toList, uint256[] calldata amounts) external {
+        if (toList.length != amounts.length) revert LengthMismatch();
+        if (_paused) revert TokenPaused();
+        for (uint256 i = 0; i < toList.length; ++i) {
+            _checkedTransfer(msg.sender, toList[i], amounts[i]);
+        }
+    }
+
+    function name() public view override(ERC20Upgradeable, IToken) returns (string memory) {
+        return _tokenName;
+    }
+
+    function symbol() public view override(ERC20Upgradeable, IToken) returns (string memory) {
+        return _tokenSymbol;
+    }
+
+    function decimals() public view override(ERC20Upgradeable, IToken) returns (uint8) {
+        return _tokenDecimals;
+    }
+
+    // ---------------------------------------------------------------- supply
+
+    function mint(address to, uint256 amount) public onlyRole(KeelRoles.SUPPLY_MANAGEMENT_ROLE) {
+        IKeelCompliance c = _compliance;
+        if (!_identityRegistry.isVerified(to)) revert RecipientNotVerified(to);
+        c.checkTransfer(address(0), to, amount);
+        _mint(to, amount);
+        c.created(to, amount);
+    }
+
+    /// @notice Burning more than the free balance unfreezes the difference first.
+    function burn(address userAddress, uint256 amount) public onlyRole(KeelRoles.SUPPLY_MANAGEMENT_ROLE) {
+        _releaseFrozenFor(userAddress, amount);
+        _burn(userAddress, amount);
+        _compliance.destroyed(userAddress, amount);
+    }
+
+    function batchMint(address[] calldata toList, uint256[] calldata amounts) external {
+        if (toList.length != amounts.length) revert LengthMismatch();
+        for (uint256 i = 0; i < toList.length; ++i) {
+            mint(toList[i], amounts[i]);
+        }
+    }
+
+    function batchBurn(address[] calldata userAddresses, uint256[] calldata amounts) external {
+        if (userAddresses.length != amounts.length) revert LengthMismatch();
+        for (uint256 i = 0; i < userAddresses.length; ++i) {
+            burn(userAddresses[i], amounts[i]);
+        }
+    }
+
+    // ---------------------------------------------------------------- custodian
+
+    /// @notice Moves tokens without the holder's approval, ignoring freezes and the
+    /// compliance check. The recipient must still be verified; module hooks still run.
+    function forcedTransfer(address from, address to, uint256 amount)
+        public
+        onlyRole(KeelRoles.CUSTODIAN_ROLE)
+        returns (bool)
+    {
+        if (!_identityRegistry.isVerified(to)) revert RecipientNotVerified(to);
+        _releaseFrozenFor(from, amount);
+        _update(from, to, amount);
+        _compliance.transferred(from, to, amount);
+        return true;
+    }
+
+    function batchForcedTransfer(address[] calldata fromList, address[] calldata toList, uint256[] calldata amounts)
+        external
+    {
+        if (fromList.length != toList.length || toList.length != amounts.length) revert LengthMismatch();
+        for (uint256 i = 0; i < fromList.length; ++i) {
+            forcedTransfer(fromList[i], toList[i], amounts[i]);
+        }
+    }
+
+    /// @notice Moves the whole balance of a lost wallet, with its frozen amount and
+    /// frozen status, to a new wallet registered to the same identity.
+    function recoveryAddress(address lostWallet, address newWallet, address investorOnchainID)
+        external
+        onlyRole(KeelRoles.CUSTODIAN_ROLE)
+        returns (bool)
+    {
+        uint256 balance = balanceOf(lostWallet);
+        if (balance == 0) revert NothingToRecover(lostWallet);
+        IIdentityRegistry ir = _identityRegistry;
+        address newId = address(ir.identity(newWallet));
+        if (newId != investorOnchainID || investorOnchainID == address(0)) {
+            revert RecoveryIdentityMismatch(newWallet, investorOnchainID, newId);
+        }
+        address lostId = address(ir.identity(lostWallet));
+        if (lostId != address(0) && lostId != investorOnchainID) {
+            revert RecoveryIdentityMismatch(lostWallet, investorOnchainID, lostId);
+        }
+        if (!ir.isVerified(newWallet)) revert RecipientNotVerified(newWallet);
+
+        uint256 frozenAmount = _frozenTokens[lostWallet];
+        if (frozenAmount != 0) {
+            _frozenTokens[lostWallet] = 0;
+            emit TokensUnfrozen(lostWallet, frozenAmount);
+        }
+        _update(lostWallet, newWallet, balance);
+        if (frozenAmount != 0) {
+            _frozenTokens[newWallet] += frozenAmount;
+            emit TokensFrozen(newWallet, frozenAmount);
+        }
+        if (_frozen[lostWallet]) {
+            _frozen[newWallet] = true;
+            emit AddressFrozen(newWallet, true, msg.sender);
+        }
+        _compliance.transferred(lostWallet, newWallet, balance);
+        emit RecoverySuccess(lostWallet, newWallet, investorOnchainID);
+        return true;
+    }
+
+    function setAddressFrozen(address userAddress, bool freeze) public onlyRole(KeelRoles.CUSTODIAN_ROLE) {
+        _frozen[userAddress] = freeze;
+        emit AddressFrozen(userAddress, freeze, msg.sender);
+    }
+
+    function freezePartialTokens(address userAddress, uint256 amount) public onlyRole(KeelRoles.CUSTODIAN_ROLE) {
+        uint256 frozenAfter = _frozenTokens[userAddress] + amount;
+        uint256 balance = balanceOf(userAddress);
+        if (frozenAfter > balance) revert FreezeExceedsBalance(userAddress, balance, frozenAfter);
+        _frozenTokens[userAddress] = frozenAfter;
+        emit TokensFrozen(userAddress, amount);
+    }
+
+    function unfreezePartialTokens(address userAddress, uint256 amount) public onlyRole(KeelRoles.CUSTODIAN_ROLE) {
+        uint256 frozen = _frozenTokens[userAddress];
+        if (amount > frozen) revert InsufficientFrozenTokens(userAddress, frozen, amount);
+        _frozenTokens[userAddress] = frozen - amount;
+        emit TokensUnfrozen(userAddress, amount);
+    }
+
+    function batchSetAddressFrozen(address[] calldata userAddresses, bool[] calldata freeze) external {
+        if (userAddresses.length != freeze.length) revert LengthMismatch();
+        for (uint256 i = 0; i < userAddresses.length; ++i) {
+            setAddressFrozen(userAddresses[i], freeze[i]);
+        }
+    }
+
+    function batchFreezePartialTokens(address[] calldata userAddresses, uint256[] calldata amounts) external {
+        if (userAddresses.length != amounts.length) revert LengthMismatch();
+        for (uint256 i = 0; i < userAddresses.length; ++i) {
+            freezePartialTokens(userAddresses[i], amounts[i]);
+        }
+    }
+
+    function batchUnfreezePartialTokens(address[] calldata userAddresses, uint256[] calldata amounts) external {
+        if (userAddresses.length != amounts.length) revert LengthMismatch();
+        for (uint256 i = 0; i < userAddresses.length; ++i) {
+            unfreezePartialTokens(userAddresses[i], amounts[i]);
+        }
+    }
+
+    // ---------------------------------------------------------------- emergency
+
+    function pause() external onlyRole(KeelRoles.EMERGENCY_ROLE) {
+        if (_paused) revert TokenPaused();
+        _paused = true;
+        emit Paused(msg.sender);
+    }
+
+    function unpause() external onlyRole(KeelRoles.EMERGENCY_ROLE) {
+        if (!_paused) revert TokenNotPaused();
+        _paused = false;
+        emit Unpaused(msg.sender);
+    }
+
+    // ---------------------------------------------------------------- governance
+
+    function setName(string calldata name_) external onlyRole(KeelRoles.GOVERNANCE_ROLE) {
+        _tokenName = name_;
+        emit UpdatedTokenInformation(name_, _tokenSymbol, _tokenDecimals, VERSION, _onchainID);
+    }
+
+    function setSymbol(string calldata symbol_) external onlyRole(KeelRoles.GOVERNANCE_ROLE) {
+        _tokenSymbol = symbol_;
+        emit UpdatedTokenInformation(_tokenName, symbol_, _tokenDecimals, VERSION, _onchainID);
+    }
+
+    function setOnchainID(address onchainID_) external onlyRole(KeelRoles.GOVERNANCE_ROLE) {
+        _onchainID = onchainID_;
+        emit UpdatedTokenInformation(_tokenName, _tokenSymbol, _tokenDecimals, VERSION, onchainID_);
+    }
+
+    function setIsin(string calldata isin_) external onlyRole(KeelRoles.GOVERNANCE_ROLE) {
+        _isin = isin_;
+        emit IsinUpdated(isin_);
+    }
+
+    /// @notice Free key/value metadata (e.g. "prospectus", "legalEntity").
+    function setMetadataValue(bytes32 key, string calldata value) external onlyRole(KeelRoles.GOVERNANCE_ROLE) {
+        _metadata[key] = value;
+        emit MetadataUpdated(key, value);
+    }
+
+    function setIdentityRegistry(address identityRegistry_) external onlyRole(KeelRoles.GOVERNANCE_ROLE) {
+        if (identityRegistry_ == address(0)) revert ZeroAddress();
+        _identityRegistry = IIdentityRegistry(identityRegistry_);
+        emit IdentityRegistryAdded(identityRegistry_);
+    }
+
+    /// @notice Unbinds the current compliance (its modules lose their state for this
+    /// token) and binds the new one.
+    function setCompliance(address compliance_) external onlyRole(KeelRoles.GOVERNANCE_ROLE) {
+        if (compliance_ == address(0)) revert ZeroAddress();
+        IKeelCompliance old = _compliance;
+        if (address(old) != address(0)) old.unbindToken(address(this));
+        _compliance = IKeelCompliance(compliance_);
+        IKeelCompliance(compliance_).bindToken(address(this));
+        emit ComplianceAdded(compliance_);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    function onchainID() external view returns (address) {
+        return _onchainID;
+    }
+
+    function version() external pure returns (string memory) {
+        return VERSION;
+    }
+
+    function isin() external view returns (string memory) {
+        return _isin;
+    }
+
+    function metadataValue(bytes32 key) external view returns (string memory) {
+        return _metadata[key];
+    }
+
+    function identityRegistry() external view returns (IIdentityRegistry) {
+        return _identityRegistry;
+    }
+
+    function compliance() external view returns (IModularCompliance) {
+        return _compliance;
+    }
+
+    function paused() external view returns (bool) {
+        return _paused;
+    }
+
+    function isFrozen(address userAddress) external view returns (bool) {
+        return _frozen[userAddress];
+    }
+
+    function getFrozenTokens(address userAddress) external view returns (uint256) {
+        return _frozenTokens[userAddress];
+    }
+
+    function supportsInterface(bytes4 interfaceId) public view override returns (bool) {
+        return interfaceId == type(IToken).interfaceId || interfaceId == type(IERC20).interfaceId
+            || super.supportsInterface(interfaceId);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// @dev The standard movement path of the compliance-transfer spec.
+    function _checkedTransfer(address from, address to, uint256 amount) private {
+        if (_frozen[from]) revert AddressIsFrozen(from);
+        if (_frozen[to]) revert AddressIsFrozen(to);
+        uint256 balance = balanceOf(from);
+        uint256 frozen = _frozenTokens[from];
+        uint256 available = balance > frozen ? balance - frozen : 0;
+        if (amount > available) revert InsufficientUnfrozenBalance(from, available, amount);
+        if (!_identityRegistry.isVerified(to)) revert RecipientNotVerified(to);
+        IKeelCompliance c = _compliance;
+        c.checkTransfer(from, to, amount);
+        _update(from, to, amount);
+        c.transferred(from, to, amount);
+    }
+
+    /// @dev Forced moves and burns may take frozen tokens: unfreeze just what is needed.
+    function _releaseFrozenFor(address holder, uint256 amount) private {
+        uint256 frozen = _frozenTokens[holder];
+        if (frozen == 0) return;
+        uint256 balance = balanceOf(holder);
+        uint256 free = balance > frozen ? balance - frozen : 0;
+        if (amount > free) {
+            uint256 release = amount - free;
+            if (release > frozen) release = frozen;
+            _frozenTokens[holder] = frozen - release;
+            emit TokensUnfrozen(holder, release);
+        }
+    }
+
+    function _authorizeUpgrade(address) internal override onlyRole(DEFAULT_ADMIN_ROLE) {}
+}
