@@ -60,6 +60,8 @@ export default tseslint.config(
       'contracts/out/**',
       'contracts/cache/**',
       'libs/abi/src/generated/**',
+      // Boundary fixtures contain forbidden imports on purpose; their spec lints them.
+      'infra/lint-fixtures/projects/**',
       '**/*.mjs',
       '**/*.cjs',
       '**/vitest.config.mts',

@@ -1,0 +1,2 @@
+import { startAnvil } from '@keel/testing';
+export const forbidden = startAnvil;

@@ -1,0 +1,2 @@
+import { sharedUtil } from '../../shared-util/src/index';
+export const forbidden = sharedUtil;

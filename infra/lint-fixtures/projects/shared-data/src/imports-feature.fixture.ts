@@ -1,0 +1,2 @@
+import { sharedFeature } from '@keel/fixture-shared-feature';
+export const forbidden = sharedFeature;

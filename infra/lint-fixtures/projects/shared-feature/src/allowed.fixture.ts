@@ -1,0 +1,2 @@
+import { sharedUtil } from '@keel/fixture-shared-util';
+export const allowed = sharedUtil;

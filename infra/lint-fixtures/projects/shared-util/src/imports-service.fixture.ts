@@ -1,0 +1,2 @@
+import { engineApp } from '@keel/fixture-engine-app';
+export const forbidden = engineApp;
