@@ -110,7 +110,11 @@ describe('instrumentRepository', () => {
     current = second;
     repo.ping();
     repo.ping();
-    expect((await first.histograms()).get('keel.repository.probe.ping.duration')?.[0]?.count).toBe(1);
-    expect((await second.histograms()).get('keel.repository.probe.ping.duration')?.[0]?.count).toBe(2);
+    expect((await first.histograms()).get('keel.repository.probe.ping.duration')?.[0]?.count).toBe(
+      1,
+    );
+    expect((await second.histograms()).get('keel.repository.probe.ping.duration')?.[0]?.count).toBe(
+      2,
+    );
   });
 });

@@ -49,7 +49,11 @@ export function instrumentRepository<T extends object>(
   return new Proxy(repository, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function' || typeof property !== 'string' || property === 'constructor') {
+      if (
+        typeof value !== 'function' ||
+        typeof property !== 'string' ||
+        property === 'constructor'
+      ) {
         return value;
       }
       const method = value as (...args: unknown[]) => unknown;

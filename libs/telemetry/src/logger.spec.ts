@@ -64,7 +64,7 @@ describe('createLogger', () => {
     expect(lines).toHaveLength(1);
   });
 
-  it('redacts secrets at the top level and at every nesting depth the paths cover', () => {
+  it('redacts secrets at the top level and at any nesting depth', () => {
     const { logger, raw, records } = capture();
     logger.info({
       privateKey: S.privateKey,
@@ -76,6 +76,7 @@ describe('createLogger', () => {
       apiKeys: [{ id: 'k1', apiKeySecret: S.apiKeySecret }],
       session: { refresh_token: S.refreshToken },
       approval: { signature: S.signature },
+      job: { data: { payload: { signer: { custody: { key: { PRIVATE_KEY: S.privateKey } } } } } },
     });
     expectNoSecret(raw());
     const [line] = records();
@@ -141,6 +142,16 @@ describe('createLogger', () => {
     const [line] = records();
     expect(line).toMatchObject({ err: { cause: { type: 'Error' } } });
     expect(JSON.stringify(line)).toContain('postgres://[REDACTED]@db:5432/keel');
+  });
+
+  it('redacts secrets bound on child loggers', () => {
+    const { logger, raw, records } = capture();
+    const child = logger.child({ requestId: 'r-1', session: { accessToken: S.bearer } });
+    child.info('from child');
+    child.child({ wallet: { pin: S.pin } }).info('from grandchild');
+    expectNoSecret(raw());
+    expect(records()[0]).toMatchObject({ requestId: 'r-1', session: { accessToken: REDACTED } });
+    expect(records()[1]).toMatchObject({ requestId: 'r-1', wallet: { pin: REDACTED } });
   });
 
   it('does not mutate the logged object', () => {

@@ -1,6 +1,6 @@
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Level, type Logger, type LoggerOptions } from 'pino';
-import { buildRedactPaths, REDACTED, scrubText, serializeError } from './redaction';
+import { redactDeep, scrubText, sensitiveKeyMatcher, serializeError } from './redaction';
 
 export type { Logger } from 'pino';
 
@@ -13,7 +13,7 @@ export interface LoggerConfig {
   version?: string;
   /** Minimum level; `info` unless given (see `KEEL_LOG_LEVEL` in `loadTelemetryConfig`). */
   level?: LogLevel;
-  /** More keys to redact, added to the built-in list at the same depths. */
+  /** More keys to redact, added to the built-in list (matched the same way). */
   redactKeys?: readonly string[];
   /** Static fields written on every line (e.g. `{ mode: 'embedded' }`). */
   base?: Record<string, unknown>;
@@ -24,10 +24,14 @@ export interface LoggerConfig {
 /**
  * Creates the pino logger every Keel process uses: one JSON object per line
  * with `level` (label), ISO `time`, `service`, `version`, and `trace_id` /
- * `span_id` when a span is active. Sensitive keys, headers and error
- * attachments are redacted (see `redaction.ts`).
+ * `span_id` when a span is active. Sensitive keys and headers at any depth,
+ * error attachments and credentials in messages are redacted (see
+ * `redaction.ts`).
  */
 export function createLogger(config: LoggerConfig): Logger {
+  const isSensitive = sensitiveKeyMatcher(config.redactKeys);
+  const redact = (fields: Record<string, unknown>) =>
+    redactDeep(fields, isSensitive) as Record<string, unknown>;
   const options: LoggerOptions = {
     level: config.level ?? 'info',
     base: {
@@ -40,8 +44,10 @@ export function createLogger(config: LoggerConfig): Logger {
     errorKey: 'err',
     formatters: {
       level: (label) => ({ level: label }),
+      // Fields of each line and the root's bindings, before serialization.
+      log: redact,
+      bindings: redact,
     },
-    redact: { paths: buildRedactPaths(config.redactKeys), censor: REDACTED },
     serializers: { err: serializeError, error: serializeError },
     mixin: traceFields,
     hooks: {
@@ -55,7 +61,15 @@ export function createLogger(config: LoggerConfig): Logger {
       },
     },
   };
-  return config.destination ? pino(options, config.destination) : pino(options);
+  const logger = config.destination ? pino(options, config.destination) : pino(options);
+  // pino applies formatters.bindings to the root only; children inherit this
+  // override (they are created with the root as prototype) and redact theirs.
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with each logger as `this`
+  const child = logger.child;
+  logger.child = function redactedChild(this: Logger, bindings, childOptions) {
+    return child.call(this, redact(bindings), childOptions);
+  } as Logger['child'];
+  return logger;
 }
 
 /** Correlates a log line with the active OpenTelemetry span, if any. */

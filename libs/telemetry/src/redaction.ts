@@ -2,9 +2,9 @@
  * What Keel never writes to a log: key material, credentials and one-time
  * codes. Redaction works on three layers, because no single one is complete:
  *
- * 1. pino redact paths: sensitive keys at the top level and up to
- *    {@link REDACT_DEPTH} levels of nesting (pino paths cannot express "any
- *    depth", so the list is generated with `*` wildcards), plus HTTP headers.
+ * 1. {@link redactDeep}, run by the logger on every line (fields and child
+ *    bindings): the value of any sensitive key or credential header, at any
+ *    depth, becomes `[REDACTED]`. Keys match ignoring case, `_` and `-`.
  * 2. The error serializer: an allow-list of error fields, so whatever a
  *    library attached to an error (request config, headers, key objects) is
  *    dropped rather than logged.
@@ -16,8 +16,8 @@
 export const REDACTED = '[REDACTED]';
 
 /**
- * Object keys whose values are secret, in the spellings Keel and the SDKs it
- * uses write them (camelCase and snake_case; paths match keys exactly).
+ * Object keys whose values are secret. Matching ignores case, `_` and `-`,
+ * so `privateKey` also covers `private_key` and `PRIVATE-KEY`.
  */
 export const SENSITIVE_KEYS: readonly string[] = [
   // passwords and generic secrets
@@ -29,86 +29,59 @@ export const SENSITIVE_KEYS: readonly string[] = [
   'oldPassword',
   'secret',
   'clientSecret',
-  'client_secret',
   'credentials',
   // API keys and their secrets
   'apiKey',
-  'api_key',
   'apiSecret',
-  'api_secret',
   'apiKeySecret',
-  'api_key_secret',
   'secretKey',
-  'secret_key',
   // key material
   'privateKey',
-  'private_key',
   'privateKeyHex',
   'privateKeyPem',
   'encryptedPrivateKey',
   'signingKey',
-  'signing_key',
   'keyMaterial',
-  'key_material',
   'rawKey',
-  'raw_key',
   'masterKey',
-  'master_key',
   'encryptionKey',
-  'encryption_key',
   'dataKey',
   'keystore',
   'mnemonic',
   'seed',
   'seedPhrase',
-  'seed_phrase',
   'recoveryPhrase',
-  'recovery_phrase',
   // signatures that prove possession of a key or credential (not chain tx hashes)
   'signature',
   'rawSignature',
   'userActionSignature',
-  // tokens and sessions
+  // tokens and sessions (a token *contract* is `tokenAddress`, never `token`)
   'token',
   'accessToken',
-  'access_token',
   'refreshToken',
-  'refresh_token',
   'idToken',
-  'id_token',
   'sessionToken',
-  'session_token',
   'authToken',
-  'auth_token',
   'bearerToken',
   'jwt',
   'authorization',
-  'Authorization',
   'cookie',
   'cookies',
   // wallet verification
   'pin',
-  'PIN',
   'walletPin',
-  'wallet_pin',
   'otp',
   'otpCode',
-  'otp_code',
   'totp',
   'totpCode',
-  'totp_code',
   'totpSecret',
-  'totp_secret',
   'backupCode',
-  'backup_code',
   'backupCodes',
-  'backup_codes',
   'recoveryCode',
   'recoveryCodes',
-  'recovery_codes',
 ];
 
-/** HTTP header names (lower-case as Node delivers them) that carry credentials. */
+/** HTTP header names that carry credentials (matched like keys, see {@link isSensitiveKey}). */
 export const SENSITIVE_HEADERS: readonly string[] = [
   'authorization',
   'proxy-authorization',
@@ -123,36 +96,92 @@ export const SENSITIVE_HEADERS: readonly string[] = [
   'x-dfns-useraction',
 ];
 
-/** Nesting levels below the top level that redact paths cover. */
-export const REDACT_DEPTH = 3;
+/** Nesting below which a logged value is replaced by {@link TRUNCATED}. */
+export const MAX_LOG_DEPTH = 12;
+export const TRUNCATED = '[Truncated]';
+const CIRCULAR = '[Circular]';
 
-function headerVariants(name: string): string[] {
-  // Outgoing requests often spell headers in Title-Case.
-  const title = name.replace(/(^|-)([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase());
-  return title === name ? [name] : [name, title];
+// `privateKey`, `private_key`, `PRIVATE-KEY` and `PrivateKey` are one key.
+function normalizeKey(key: string): string {
+  return key.replace(/[-_\s]/g, '').toLowerCase();
 }
+
+/** Builds a key matcher from the built-in list plus extra keys. */
+export function sensitiveKeyMatcher(extraKeys: readonly string[] = []): (key: string) => boolean {
+  const set = new Set([...SENSITIVE_KEYS, ...SENSITIVE_HEADERS, ...extraKeys].map(normalizeKey));
+  return (key) => set.has(normalizeKey(key));
+}
+
+/** True for a key whose value must never be logged (case, `_` and `-` ignored). */
+export const isSensitiveKey = sensitiveKeyMatcher();
 
 /**
- * Builds the pino `redact.paths` list: each sensitive key at depth 0..N, and
- * each sensitive header under any `headers` object at depth 0..N.
+ * Returns `value` with every sensitive key's value replaced by
+ * {@link REDACTED}, at any depth up to {@link MAX_LOG_DEPTH}, in one pass.
+ * Errors anywhere in the tree are replaced by {@link serializeError}; cycles
+ * become `[Circular]`. Copy-on-write: the input is never mutated and
+ * untouched branches are shared, so a clean object costs one walk.
+ *
+ * One walk instead of pino wildcard paths: ~400 paths (`*.key`, `*.*.key`, …)
+ * cost about 100x more per line than this walk, and still stop at a fixed depth.
  */
-export function buildRedactPaths(extraKeys: readonly string[] = []): string[] {
-  const paths = new Set<string>();
-  const keys = [...SENSITIVE_KEYS, ...extraKeys];
-  for (let depth = 0; depth <= REDACT_DEPTH; depth++) {
-    const prefix = '*.'.repeat(depth);
-    for (const key of keys) paths.add(`${prefix}${pathSegment(key)}`);
-    if (depth < REDACT_DEPTH) {
-      for (const header of SENSITIVE_HEADERS.flatMap(headerVariants)) {
-        paths.add(`${prefix}headers[${JSON.stringify(header)}]`);
-      }
-    }
-  }
-  return [...paths];
+export function redactDeep(
+  value: unknown,
+  isSensitive: (key: string) => boolean = isSensitiveKey,
+): unknown {
+  return walk(value, isSensitive, 0, new WeakSet());
 }
 
-function pathSegment(key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? key : `[${JSON.stringify(key)}]`;
+function walk(
+  value: unknown,
+  isSensitive: (key: string) => boolean,
+  depth: number,
+  ancestors: WeakSet<object>,
+): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (value instanceof Error) return serializeError(value);
+  if (ancestors.has(value)) return CIRCULAR;
+  const isArray = Array.isArray(value);
+  if (!isArray && !isPlainObject(value)) return value; // Date, Buffer, class with toJSON, …
+  if (depth >= MAX_LOG_DEPTH) return TRUNCATED;
+  ancestors.add(value);
+  try {
+    if (isArray) {
+      let copy: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        const next = walk(item, isSensitive, depth + 1, ancestors);
+        if (next !== item) {
+          copy ??= value.slice();
+          copy[i] = next;
+        }
+      }
+      return copy ?? value;
+    }
+    let copy: Record<string, unknown> | undefined;
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const item = record[key];
+      const next =
+        isSensitive(key) && item !== undefined && item !== null
+          ? REDACTED
+          : walk(item, isSensitive, depth + 1, ancestors);
+      if (next !== item) {
+        copy ??= { ...record };
+        copy[key] = next;
+      }
+    }
+    return copy ?? value;
+  } finally {
+    ancestors.delete(value);
+  }
+}
+
+function isPlainObject(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) return true;
+  // Class instances without toJSON are serialized field by field: walk them too.
+  return typeof (value as { toJSON?: unknown }).toJSON !== 'function';
 }
 
 const SECRET_NAMES =
@@ -165,7 +194,10 @@ const TEXT_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/([a-z][a-z0-9+.-]*:\/\/)[^\s/:@]+:[^\s/@]+@/gi, `$1${REDACTED}@`],
   // password=..., "privateKey":"0x...", apiKey: abc
   [
-    new RegExp(`(["']?\\b(?:${SECRET_NAMES})\\b["']?\\s*[:=]\\s*)(?:"[^"]*"|'[^']*'|[^\\s,;&}\\]]+)`, 'gi'),
+    new RegExp(
+      `(["']?\\b(?:${SECRET_NAMES})\\b["']?\\s*[:=]\\s*)(?:"[^"]*"|'[^']*'|[^\\s,;&}\\]]+)`,
+      'gi',
+    ),
     `$1${REDACTED}`,
   ],
 ];
@@ -218,7 +250,9 @@ export function serializeError(value: unknown, depth = 0): SerializedError | str
     if (cause !== undefined) out.cause = serializeError(cause, depth + 1);
     const errors = (value as { errors?: unknown }).errors;
     if (Array.isArray(errors)) {
-      out.errors = errors.slice(0, MAX_AGGREGATED).map((e: unknown) => serializeError(e, depth + 1));
+      out.errors = errors
+        .slice(0, MAX_AGGREGATED)
+        .map((e: unknown) => serializeError(e, depth + 1));
     }
   }
   return out;

@@ -207,7 +207,11 @@ describe('startTelemetry when asked for under test', () => {
     });
     logger.info('outside');
     const [inside, outside] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(inside).toMatchObject({ trace_id: ids?.traceId, span_id: ids?.spanId, trace_flags: '01' });
+    expect(inside).toMatchObject({
+      trace_id: ids?.traceId,
+      span_id: ids?.spanId,
+      trace_flags: '01',
+    });
     expect(outside).not.toHaveProperty('trace_id');
   });
 

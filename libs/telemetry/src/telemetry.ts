@@ -102,9 +102,7 @@ export function startTelemetry(options: TelemetryOptions): TelemetryHandle {
       ...(options.serviceVersion === undefined
         ? {}
         : { [ATTR_SERVICE_VERSION]: options.serviceVersion }),
-      ...(config.environment === null
-        ? {}
-        : { 'deployment.environment.name': config.environment }),
+      ...(config.environment === null ? {} : { 'deployment.environment.name': config.environment }),
     }),
     serviceName: options.serviceName,
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
