@@ -1,4 +1,6 @@
 import { Writable } from 'node:stream';
+import { Injectable, Logger, Module, type OnModuleInit } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from './logger';
 import { NestLogger } from './nest-logger';
@@ -76,5 +78,28 @@ describe('NestLogger', () => {
     nest.setLogLevels([]);
     nest.error('silenced');
     expect(records().map((r) => r['msg'])).toEqual(['shown', 'app logger unaffected']);
+  });
+
+  it('serves as the logger of a Nest application', async () => {
+    @Injectable()
+    class Greeter implements OnModuleInit {
+      private readonly log = new Logger(Greeter.name);
+      onModuleInit() {
+        this.log.log({ msg: 'greeter ready', apiKey: 'nest-secret-3' });
+      }
+    }
+    @Module({ providers: [Greeter] })
+    class AppModule {}
+
+    const { nest, records, raw } = setup();
+    const app = await NestFactory.createApplicationContext(AppModule, { logger: nest });
+    await app.close();
+    expect(raw()).not.toContain('nest-secret-3');
+    expect(records()).toContainEqual(
+      expect.objectContaining({ level: 'info', context: 'InstanceLoader', service: 'gateway' }),
+    );
+    expect(records()).toContainEqual(
+      expect.objectContaining({ msg: 'greeter ready', context: 'Greeter', apiKey: '[REDACTED]' }),
+    );
   });
 });

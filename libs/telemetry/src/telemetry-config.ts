@@ -1,4 +1,4 @@
-import { type ConfigOf, loadConfig, shapes, variable } from '@keel/config';
+import { type ConfigOf, describeConfig, loadConfig, shapes, variable } from '@keel/config';
 import { z } from 'zod';
 
 export const TELEMETRY_MODES = ['otlp', 'console', 'off'] as const;
@@ -116,6 +116,11 @@ export type Env = Readonly<Record<string, string | undefined>>;
  */
 export function loadTelemetryConfig(service: string, env: Env = process.env): TelemetryConfig {
   return loadConfig(service, telemetryVariables, env);
+}
+
+/** The loaded variables by name, for startup logs; sensitive values are replaced. */
+export function describeTelemetryConfig(config: TelemetryConfig): Record<string, unknown> {
+  return describeConfig(telemetryVariables, config);
 }
 
 /** True under Vitest or with NODE_ENV=test: telemetry stays off unless asked for. */

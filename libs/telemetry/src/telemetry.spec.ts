@@ -286,6 +286,11 @@ describe('OTLP/HTTP export configured by environment', () => {
       const metricsPost = received.find((r) => r.url === '/v1/metrics');
       expect(traces?.body).toContain('exported.span');
       expect(traces?.headers['x-collector-key']).toBe('abc=123');
+      expect(handle.describe()).toMatchObject({
+        KEEL_TELEMETRY: 'otlp',
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}/`,
+      });
+      expect(JSON.stringify(handle.describe())).not.toContain('abc%3D123');
       expect(metricsPost?.body).toContain('keel.exported.counter');
     } finally {
       await handle?.shutdown();

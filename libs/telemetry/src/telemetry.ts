@@ -30,6 +30,7 @@ import {
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { scrubText } from './redaction';
 import {
+  describeTelemetryConfig,
   type Env,
   loadTelemetryConfig,
   parseOtlpHeaders,
@@ -59,7 +60,8 @@ export interface TelemetryOptions {
 export interface TelemetryHandle {
   readonly mode: TelemetryMode;
   readonly enabled: boolean;
-  readonly config: TelemetryConfig;
+  /** The variables in force, for a startup log line; sensitive values are replaced. */
+  describe(): Record<string, unknown>;
   /** Exports buffered spans and collected metrics now. */
   forceFlush(): Promise<void>;
   /** Flushes, stops the SDK and unregisters the global providers. Idempotent. */
@@ -118,7 +120,7 @@ export function startTelemetry(options: TelemetryOptions): TelemetryHandle {
   const handle: TelemetryHandle = {
     mode,
     enabled: true,
-    config,
+    describe: () => describeTelemetryConfig(config),
     async forceFlush() {
       await Promise.all([spanProcessor.forceFlush(), metricReader.forceFlush()]);
     },
@@ -145,7 +147,7 @@ function disabledHandle(config: TelemetryConfig): TelemetryHandle {
   return {
     mode: 'off',
     enabled: false,
-    config,
+    describe: () => describeTelemetryConfig(config),
     forceFlush: () => Promise.resolve(),
     shutdown: () => Promise.resolve(),
   };
