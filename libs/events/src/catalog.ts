@@ -31,11 +31,43 @@ export const operationStatuses = [
 ] as const;
 export type OperationStatus = (typeof operationStatuses)[number];
 
+/** Why an operation is FAILED (the `subStatus` of `operation.status`). */
+export const operationFailureReasons = [
+  'COMPLIANCE_REJECTED',
+  'REVERTED',
+  'INSUFFICIENT_BALANCE',
+  'NONCE_CONFLICT',
+  'SIGNING_FAILED',
+  'PAYLOAD_MISMATCH',
+  'BLOCKED_BY_POLICY',
+  'APPROVAL_TIMEOUT',
+  'REQUEST_REJECTED',
+  'PREPARATION_FAILED',
+] as const;
+export type OperationFailureReason = (typeof operationFailureReasons)[number];
+
+/**
+ * Error codes a `signature.result` of outcome `failed` carries in `error.code`.
+ * The execution engine maps them 1:1 onto the FAILED sub-status.
+ */
+export const signingErrorCodes = [
+  'SIGNING_FAILED',
+  'NONCE_CONFLICT',
+  'INSUFFICIENT_BALANCE',
+  'BLOCKED_BY_POLICY',
+  'APPROVAL_TIMEOUT',
+  'PAYLOAD_MISMATCH',
+] as const;
+export type SigningErrorCode = (typeof signingErrorCodes)[number];
+
 const caller = z.object({
   kind: z.enum(['api-key', 'internal', 'ingress']),
   /** API key id, internal service name or ingress source system; never a secret. */
   id: z.string().min(1),
 });
+
+/** EIP-1559 fee fields in wei (decimal strings). */
+const eip1559Fees = z.object({ maxFeePerGas: uint, maxPriorityFeePerGas: uint });
 
 /** One transaction of an operation, as prepared by the execution engine. */
 const preparedCall = z.object({
@@ -106,6 +138,11 @@ export const catalog = {
       params: z.record(z.string(), z.unknown()),
       signer: address.optional(),
       acceptedAt: isoTime,
+      /** Who submitted it (copied from operation.submitted). */
+      submittedBy: caller.optional(),
+      idempotencyKey: z.string().min(1).max(255).optional(),
+      /** Roles the caller holds, as checked by request controls. */
+      roles: z.array(z.string().min(1)).optional(),
     }),
   }),
   'keel.operation.rejected.v1': topic({
@@ -141,6 +178,14 @@ export const catalog = {
       call: preparedCall,
       asset: address.optional(),
       transfer: z.object({ from: address, to: address, amount: uint }).optional(),
+      /**
+       * What the call does for the compliance check: a standard movement
+       * (transfer, transferFrom, batchTransfer, mint) is checked with the token's
+       * canTransfer per module; `forced` and `admin` calls are only simulated.
+       */
+      kind: z.enum(['movement', 'forced', 'admin']).optional(),
+      /** Correlates an on-demand request (e.g. POST /compliance/simulate). */
+      requestId: z.string().min(1).max(128).optional(),
     }),
   }),
   'keel.compliance.result.v1': topic({
@@ -152,21 +197,49 @@ export const catalog = {
       transactionIndex: z.number().int().nonnegative(),
       allowed: z.boolean(),
       modules: z.array(
-        z.object({ module: z.string().min(1), passed: z.boolean(), reason: z.string().optional() }),
+        z.object({
+          module: z.string().min(1),
+          passed: z.boolean(),
+          reason: z.string().optional(),
+          /** Module contract address, when the module is a contract. */
+          address: address.optional(),
+          /** Decoded custom error name (e.g. `CountryNotAllowed`). */
+          errorName: z.string().optional(),
+        }),
       ),
       gasEstimate: uint.optional(),
       revert: z.object({ selector: hex.optional(), reason: z.string() }).optional(),
+      /** The module that denied (first failing module, in order). */
+      deniedBy: z.object({ module: z.string().min(1), reason: z.string() }).optional(),
+      /**
+       * The simulation could not run (RPC down, unknown asset): not a denial.
+       * `retryable` tells the engine whether to ask again.
+       */
+      error: typedError.optional(),
+      requestId: z.string().min(1).max(128).optional(),
     }),
   }),
   'keel.signature.requested.v1': topic({
     type: 'signature.requested',
     version: 1,
-    description: 'Sign the prepared call from the given signer (nonce lane assigned by the signer).',
+    description:
+      'Sign the prepared call from the given signer (nonce lane assigned by the signer).',
     schema: z.object({
       operationId,
       transactionIndex: z.number().int().nonnegative(),
+      /** chainId, signer wallet (`from`), to, data, value. */
       call: preparedCall,
       gasLimit: uint.optional(),
+      /** The organization whose nonce lane (organization, signer, chainId) is used. */
+      organizationId: z.string().min(1).max(128).optional(),
+      /**
+       * Idempotency key of the nonce reservation: the signer reserves at most one
+       * nonce per id and never signs a second payload for it. The engine sends
+       * `<operationId>:<transactionIndex>`; absent means the same default.
+       */
+      nonceReservationId: z.string().min(1).max(256).optional(),
+      /** Fee ceiling suggested by the engine; the signer prices within it. */
+      fees: eip1559Fees.optional(),
     }),
   }),
   'keel.signature.result.v1': topic({
@@ -183,12 +256,25 @@ export const catalog = {
         nonce: uint,
         rawTransaction: hex,
         hash: hash32,
+        nonceReservationId: z.string().min(1).max(256).optional(),
+        gasLimit: uint.optional(),
+        fees: eip1559Fees.optional(),
       }),
       z.object({
         outcome: z.literal('failed'),
         operationId,
         transactionIndex: z.number().int().nonnegative(),
+        /** `error.code` is one of `signingErrorCodes`. */
         error: typedError,
+        nonceReservationId: z.string().min(1).max(256).optional(),
+      }),
+      /** Custody policy holds the transaction (issue 7): the engine waits in PENDING_APPROVAL. */
+      z.object({
+        outcome: z.literal('pending-approval'),
+        operationId,
+        transactionIndex: z.number().int().nonnegative(),
+        approvalId: z.string().min(1),
+        nonceReservationId: z.string().min(1).max(256).optional(),
       }),
     ]),
   }),
@@ -237,6 +323,7 @@ export const catalog = {
       rawTransaction: hex,
       hash: hash32,
       confirmations: z.number().int().nonnegative().optional(),
+      nonceReservationId: z.string().min(1).max(256).optional(),
     }),
   }),
   'keel.receipt.v1': topic({
@@ -254,6 +341,11 @@ export const catalog = {
       confirmations: z.number().int().nonnegative(),
       gasUsed: uint.optional(),
       revert: z.object({ selector: hex.optional(), reason: z.string() }).optional(),
+      from: address.optional(),
+      nonce: uint.optional(),
+      effectiveGasPrice: uint.optional(),
+      /** Broadcast failed for good (not a revert): e.g. nonce already used by another payload. */
+      error: typedError.optional(),
     }),
   }),
   'keel.chain.logs.v1': topic({
