@@ -111,7 +111,8 @@ describe('createLogger', () => {
 
   it('logs an error message and stack but not secrets attached to the error', () => {
     const { logger, raw, records } = capture();
-    const error = Object.assign(new Error('custody backend rejected the request'), {
+    class CustodyError extends Error {}
+    const error = Object.assign(new CustodyError('custody backend rejected the request'), {
       code: 'E_CUSTODY',
       config: { headers: { Authorization: `Bearer ${S.bearer}` }, data: { pin: S.pin } },
       privateKey: S.privateKey,
@@ -124,11 +125,15 @@ describe('createLogger', () => {
     const [first, second, third] = records();
     expect(first).toMatchObject({
       msg: 'custody backend rejected the request',
-      err: { type: 'Error', message: 'custody backend rejected the request', code: 'E_CUSTODY' },
+      err: {
+        type: 'CustodyError',
+        message: 'custody backend rejected the request',
+        code: 'E_CUSTODY',
+      },
     });
     expect((first!['err'] as { stack: string }).stack).toContain('logger.spec.ts');
     expect(second).toMatchObject({ operationId: 'op-9', err: { code: 'E_CUSTODY' } });
-    expect(third).toMatchObject({ error: { type: 'Error' } });
+    expect(third).toMatchObject({ error: { type: 'CustodyError' } });
     expect(first!['err']).not.toHaveProperty('config');
   });
 

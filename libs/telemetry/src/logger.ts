@@ -51,7 +51,7 @@ export function createLogger(config: LoggerConfig): Logger {
     serializers: { err: serializeError, error: serializeError },
     mixin: traceFields,
     hooks: {
-      // Messages are free text and never pass through redact paths.
+      // Messages are free text, which the key walk never sees.
       logMethod(args: unknown[], method) {
         const scrubbed = args.map((a) => (typeof a === 'string' ? scrubText(a) : a));
         // Without a message pino uses the error's own message, unscrubbed.

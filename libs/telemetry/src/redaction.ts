@@ -270,5 +270,8 @@ function isErrorLike(value: unknown): value is Error {
 function errorType(error: Error): string {
   const ctor = (error as { constructor?: { name?: unknown } }).constructor;
   if (ctor && typeof ctor.name === 'string' && ctor.name !== 'Object') return ctor.name;
+  // Already serialized once (the key walk runs before pino's serializers).
+  const type = (error as { type?: unknown }).type;
+  if (typeof type === 'string') return type;
   return typeof error.name === 'string' ? error.name : 'Error';
 }
