@@ -1,0 +1,3 @@
+export * from './operation-types';
+export * from './permissions';
+export * from './problem';

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import {
+  authorizeOperation,
+  operationTypes,
+  parseOperation,
+  Problem,
+  problemSchema,
+  requiredRoleOf,
+  type Principal,
+} from './index';
+
+const asset = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+const holder = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+
+describe('operation params', () => {
+  it('covers the thirteen operation types of issue 6, each with a required role', () => {
+    expect(operationTypes).toHaveLength(13);
+    for (const t of operationTypes) expect(requiredRoleOf[t]).toBeDefined();
+  });
+
+  it('parses a mint and refuses wrong types, unknown fields and unknown operation types', () => {
+    const ok = parseOperation('token.mint', { asset, to: holder, amount: '1000' });
+    expect(ok.ok).toBe(true);
+    const bad = parseOperation('token.mint', { asset, to: holder, amount: 1000, extra: true });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok)
+      expect(bad.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['params.amount']));
+    const unknown = parseOperation('token.explode', {});
+    expect(unknown).toMatchObject({ ok: false, unknownType: true });
+    expect(
+      parseOperation('token.transfer', { asset, to: holder, amount: (2n ** 256n).toString() }).ok,
+    ).toBe(false);
+  });
+});
+
+describe('authorization', () => {
+  const principal: Principal = {
+    organizationId: 'org',
+    apiKeyId: 'k',
+    scope: 'read-write',
+    roles: ['transfer-agent'],
+    assets: [],
+  };
+  it('requires read-write scope, the role of the type, and an allowed asset', () => {
+    expect(authorizeOperation(principal, 'token.transfer', asset)).toEqual({ allowed: true });
+    expect(authorizeOperation(principal, 'token.mint', asset)).toMatchObject({
+      allowed: false,
+      reason: 'missing-role',
+    });
+    expect(
+      authorizeOperation({ ...principal, scope: 'read' }, 'token.transfer', asset),
+    ).toMatchObject({
+      reason: 'read-only-key',
+    });
+    expect(
+      authorizeOperation({ ...principal, assets: [holder] }, 'token.transfer', asset),
+    ).toMatchObject({
+      reason: 'asset-not-allowed',
+    });
+    expect(authorizeOperation({ ...principal, roles: ['admin'] }, 'role.grant', asset)).toEqual({
+      allowed: true,
+    });
+  });
+});
+
+describe('problem envelope', () => {
+  it('renders every field of the envelope', () => {
+    const body = new Problem({ category: 'conflict', message: 'm', why: 'w', fix: 'f' }).toBody();
+    expect(problemSchema.parse(body).error).toMatchObject({
+      status: 409,
+      retryable: false,
+      details: {},
+    });
+  });
+});

@@ -1,0 +1,75 @@
+import type { OperationType } from './operation-types';
+
+/**
+ * Platform roles an API key (or, later, a user) holds inside its organization.
+ * They gate what may be *requested*; the token's on-chain roles stay
+ * authoritative for the chain write itself.
+ */
+export const platformRoles = [
+  'admin',
+  'supply-manager',
+  'transfer-agent',
+  'custodian',
+  'emergency',
+  'governance',
+  'viewer',
+] as const;
+export type PlatformRole = (typeof platformRoles)[number];
+
+export const apiKeyScopes = ['read', 'read-write'] as const;
+export type ApiKeyScope = (typeof apiKeyScopes)[number];
+
+/** The platform role each operation type requires (`admin` may request everything). */
+export const requiredRoleOf: Record<OperationType, PlatformRole> = {
+  'token.mint': 'supply-manager',
+  'token.burn': 'supply-manager',
+  'token.transfer': 'transfer-agent',
+  'token.transferFrom': 'transfer-agent',
+  'token.batchTransfer': 'transfer-agent',
+  'token.forcedTransfer': 'custodian',
+  'token.freeze': 'custodian',
+  'token.freezePartial': 'custodian',
+  'token.recover': 'custodian',
+  'token.pause': 'emergency',
+  'token.unpause': 'emergency',
+  'role.grant': 'governance',
+  'role.revoke': 'governance',
+};
+
+export interface Principal {
+  readonly organizationId: string;
+  readonly apiKeyId: string;
+  readonly scope: ApiKeyScope;
+  readonly roles: readonly PlatformRole[];
+  /** Assets the key may act on; empty means every asset of the organization. */
+  readonly assets: readonly string[];
+}
+
+export type AuthorizationDecision =
+  | { allowed: true }
+  | {
+      allowed: false;
+      reason: 'read-only-key' | 'missing-role' | 'asset-not-allowed';
+      requiredRole: PlatformRole;
+    };
+
+/** Whether a principal may request an operation of this type on this asset. */
+export function authorizeOperation(
+  principal: Principal,
+  type: OperationType,
+  asset: string,
+): AuthorizationDecision {
+  const requiredRole = requiredRoleOf[type];
+  if (principal.scope !== 'read-write')
+    return { allowed: false, reason: 'read-only-key', requiredRole };
+  if (!principal.roles.includes('admin') && !principal.roles.includes(requiredRole)) {
+    return { allowed: false, reason: 'missing-role', requiredRole };
+  }
+  if (
+    principal.assets.length > 0 &&
+    !principal.assets.some((a) => a.toLowerCase() === asset.toLowerCase())
+  ) {
+    return { allowed: false, reason: 'asset-not-allowed', requiredRole };
+  }
+  return { allowed: true };
+}
