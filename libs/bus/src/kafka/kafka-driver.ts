@@ -28,9 +28,19 @@ export interface KafkaDriverOptions {
   /** Partitions of one member processed concurrently (order still holds per partition). */
   readonly partitionsConsumedConcurrently?: number;
   readonly logger?: BusLogger;
+  /** kafkajs's own log level, routed to `logger` (default: error). */
+  readonly kafkaLogLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
   /** Extra kafkajs client settings (ssl, sasl, …). */
   readonly client?: Omit<KafkaConfig, 'brokers' | 'clientId'>;
 }
+
+const kafkaLogLevels = {
+  nothing: logLevel.NOTHING,
+  error: logLevel.ERROR,
+  warn: logLevel.WARN,
+  info: logLevel.INFO,
+  debug: logLevel.DEBUG,
+} as const;
 
 function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -61,8 +71,17 @@ export class KafkaBusDriver implements BusDriver {
 
   constructor(private readonly options: KafkaDriverOptions) {
     this.logger = options.logger ?? silentLogger;
+    const logger = this.logger;
     this.kafka = new Kafka({
-      logLevel: logLevel.NOTHING,
+      logLevel: kafkaLogLevels[options.kafkaLogLevel ?? 'error'],
+      logCreator:
+        () =>
+        ({ level, log }) => {
+          const { message, ...rest } = log;
+          if (level <= logLevel.ERROR) logger.error({ kafkajs: rest }, String(message));
+          else if (level === logLevel.WARN) logger.warn({ kafkajs: rest }, String(message));
+          else logger.info({ kafkajs: rest }, String(message));
+        },
       ...options.client,
       brokers: [...options.brokers],
       clientId: options.clientId,
@@ -109,54 +128,89 @@ export class KafkaBusDriver implements BusDriver {
   }
 
   async consume(options: ConsumeOptions): Promise<DriverConsumer> {
-    const consumer = this.kafka.consumer({
-      groupId: options.group,
-      sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
-      heartbeatInterval: this.options.heartbeatIntervalMs ?? 1_000,
-      rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 10_000,
-      allowAutoTopicCreation: true,
-      maxWaitTimeInMs: 250,
-      retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 5_000 },
-    });
     let joined: () => void = () => undefined;
     const ready = new Promise<void>((resolve) => {
       joined = resolve;
     });
-    consumer.on(consumer.events.GROUP_JOIN, (e) => {
-      this.logger.info(
-        { group: options.group, memberId: e.payload.memberId, assignment: e.payload.memberAssignment },
-        'joined consumer group',
-      );
-      joined();
-    });
-    consumer.on(consumer.events.CRASH, (e) => {
-      this.logger.error({ group: options.group, err: String(e.payload.error) }, 'consumer crashed; restarting');
-    });
-    await consumer.connect();
-    this.consumers.add(consumer);
-    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
-    await consumer.run({
-      autoCommit: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
-      eachMessage: async ({ topic, partition, message, heartbeat }) => {
-        const raw: RawMessage = {
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key ? message.key.toString('utf8') : null,
-          value: message.value ? message.value.toString('utf8') : null,
-          headers: headersToStrings(message.headers),
-          timestamp: message.timestamp,
-        };
-        await options.handle(raw, { heartbeat });
-        await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
-      },
-    });
+    let stopped = false;
+    let current: Consumer | undefined;
+
+    const startMember = async (): Promise<Consumer> => {
+      const consumer = this.kafka.consumer({
+        groupId: options.group,
+        sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
+        heartbeatInterval: this.options.heartbeatIntervalMs ?? 1_000,
+        rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 10_000,
+        allowAutoTopicCreation: true,
+        maxWaitTimeInMs: 250,
+        retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 5_000 },
+      });
+      consumer.on(consumer.events.GROUP_JOIN, (e) => {
+        this.logger.info(
+          { group: options.group, memberId: e.payload.memberId, assignment: e.payload.memberAssignment },
+          'joined consumer group',
+        );
+        joined();
+      });
+      consumer.on(consumer.events.CRASH, (e) => {
+        this.logger.error(
+          { group: options.group, err: String(e.payload.error), restart: e.payload.restart },
+          'kafka consumer crashed',
+        );
+        // kafkajs restarts by itself after retriable errors; otherwise the
+        // member is dead and we build a new one, so a subscription never
+        // silently stops consuming.
+        if (!e.payload.restart && !stopped) scheduleRestart(consumer);
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
+      await consumer.run({
+        autoCommit: false,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
+        eachMessage: async ({ topic, partition, message, heartbeat }) => {
+          const raw: RawMessage = {
+            topic,
+            partition,
+            offset: message.offset,
+            key: message.key ? message.key.toString('utf8') : null,
+            value: message.value ? message.value.toString('utf8') : null,
+            headers: headersToStrings(message.headers),
+            timestamp: message.timestamp,
+          };
+          await options.handle(raw, { heartbeat });
+          await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+        },
+      });
+      return consumer;
+    };
+
+    const scheduleRestart = (dead: Consumer): void => {
+      this.consumers.delete(dead);
+      setTimeout(() => {
+        void (async () => {
+          await dead.disconnect().catch(() => undefined);
+          if (stopped) return;
+          try {
+            current = await startMember();
+            this.consumers.add(current);
+          } catch (err) {
+            this.logger.error({ group: options.group, err: String(err) }, 'kafka consumer restart failed');
+            if (current) scheduleRestart(current);
+          }
+        })();
+      }, 1_000);
+    };
+
+    current = await startMember();
+    this.consumers.add(current);
     return {
       ready,
       stop: async () => {
-        this.consumers.delete(consumer);
-        await consumer.disconnect();
+        stopped = true;
+        if (current) {
+          this.consumers.delete(current);
+          await current.disconnect();
+        }
       },
     };
   }

@@ -1,0 +1,5 @@
+export * from './data-source';
+export * from './inbox';
+export * from './migrations';
+export * from './outbox';
+export * from './outbox-relay';

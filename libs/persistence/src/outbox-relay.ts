@@ -1,0 +1,161 @@
+import type { BusLogger, PublishItem } from '@keel/bus';
+import type { KeelEvent, TopicName } from '@keel/events';
+import type { DataSource } from 'typeorm';
+import { LOCK_NS_OUTBOX_RELAY } from './outbox';
+
+/** Where the relay publishes; `EventBus` implements it. */
+export interface OutboxPublisher {
+  publishEvents(items: readonly PublishItem[]): Promise<void>;
+}
+
+export interface OutboxRelayOptions {
+  readonly dataSource: DataSource;
+  readonly publisher: OutboxPublisher;
+  /** Max events per relay transaction. */
+  readonly batchSize?: number;
+  /** Max distinct keys claimed per relay transaction. */
+  readonly maxKeys?: number;
+  /** Pause when the outbox is empty. */
+  readonly idleDelayMs?: number;
+  readonly logger?: BusLogger;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  partition_key: string;
+  event: KeelEvent<TopicName>;
+}
+
+const noop: BusLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * Publishes outbox rows and marks them sent. Safe with several relays: each
+ * relay transaction claims whole partition keys with `pg_try_advisory_xact_lock`
+ * (a key another relay holds is skipped, like SKIP LOCKED at key granularity),
+ * locks the rows of its keys with FOR UPDATE, publishes them in id order and
+ * marks them sent in the same transaction. A crash after publishing and
+ * before the commit republishes the batch: at-least-once, and the consumers'
+ * inbox turns the duplicate into a no-op.
+ */
+export class OutboxRelay {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private readonly batchSize: number;
+  private readonly maxKeys: number;
+  private readonly idleDelayMs: number;
+  private readonly logger: BusLogger;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.batchSize = options.batchSize ?? 500;
+    this.maxKeys = options.maxKeys ?? 200;
+    this.idleDelayMs = options.idleDelayMs ?? 20;
+    this.logger = options.logger ?? noop;
+  }
+
+  /** Relays one batch; returns how many events were published. */
+  async relayOnce(): Promise<number> {
+    const runner = this.options.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction('READ COMMITTED');
+      try {
+        const candidates = (await runner.query(
+          `SELECT partition_key FROM keel_outbox WHERE sent_at IS NULL
+           GROUP BY partition_key ORDER BY min(id) LIMIT $1`,
+          [this.maxKeys],
+        )) as { partition_key: string }[];
+        if (candidates.length === 0) {
+          await runner.commitTransaction();
+          return 0;
+        }
+        const claimed = (
+          (await runner.query(
+            `SELECT k FROM unnest($2::text[]) AS k WHERE pg_try_advisory_xact_lock($1::int, hashtext(k))`,
+            [LOCK_NS_OUTBOX_RELAY, candidates.map((c) => c.partition_key)],
+          )) as { k: string }[]
+        ).map((r) => r.k);
+        if (claimed.length === 0) {
+          await runner.commitTransaction();
+          return 0;
+        }
+        const rows = (await runner.query(
+          `SELECT id, topic, partition_key, event FROM keel_outbox
+           WHERE sent_at IS NULL AND partition_key = ANY($1::text[])
+           ORDER BY id LIMIT $2 FOR UPDATE`,
+          [claimed, this.batchSize],
+        )) as OutboxRow[];
+        if (rows.length > 0) {
+          await this.options.publisher.publishEvents(
+            rows.map((r) => ({ topic: r.topic as TopicName, event: r.event, key: r.partition_key })),
+          );
+          await runner.query(
+            `UPDATE keel_outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`,
+            [rows.map((r) => r.id)],
+          );
+        }
+        await runner.commitTransaction();
+        return rows.length;
+      } catch (err) {
+        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        throw err;
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Runs the relay loop until stop(). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Wakes an idle relay (e.g. right after a commit that wrote events). */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      let delay = 0;
+      try {
+        const n = await this.relayOnce();
+        failures = 0;
+        if (n === 0) delay = this.idleDelayMs;
+      } catch (err) {
+        failures++;
+        delay = Math.min(5_000, 50 * 2 ** failures);
+        this.logger.error({ err: String(err), failures, delayMs: delay }, 'outbox relay failed; retrying');
+      }
+      if (delay > 0 && this.running) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, delay);
+          this.wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Deletes sent rows older than the retention (run periodically). */
+  async purgeSent(olderThanMs: number): Promise<number> {
+    const r = (await this.options.dataSource.query(
+      `DELETE FROM keel_outbox WHERE sent_at IS NOT NULL AND sent_at < now() - ($1::text || ' milliseconds')::interval`,
+      [String(olderThanMs)],
+    )) as [unknown, number];
+    return r[1];
+  }
+}

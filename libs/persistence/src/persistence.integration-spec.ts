@@ -1,0 +1,328 @@
+import { randomUUID } from 'node:crypto';
+import { EventBus, KafkaBusDriver, type Subscription } from '@keel/bus';
+import { createEvent, type KeelEvent } from '@keel/events';
+import {
+  createTestDatabase,
+  type KafkaMockHandle,
+  type ManagedProcess,
+  startKafkaMock,
+  startProcess,
+  type TestDatabaseHandle,
+} from '@keel/testing';
+import type { DataSource } from 'typeorm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createDataSource, openDataSource, SynchronizeRefusedError } from './data-source';
+import { withInbox } from './inbox';
+import { enqueueEvents, OutboxOutsideTransactionError, TransactionOutbox } from './outbox';
+import { OutboxRelay } from './outbox-relay';
+import { acceptedPayload, CreateTestEffects1795300000001, effectHandler, ORG, TOPIC } from './test-support/fixtures';
+
+const CONSUMER = 'libs/persistence/src/test-support/consumer-process.ts';
+const RELAY = 'libs/persistence/src/test-support/relay-process.ts';
+
+async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka mock cluster', () => {
+  let db: TestDatabaseHandle;
+  let kafka: KafkaMockHandle;
+  let ds: DataSource;
+  const processes: ManagedProcess[] = [];
+  const cleanups: (() => Promise<void>)[] = [];
+
+  const kafkaDriver = (clientId: string) =>
+    new KafkaBusDriver({
+      brokers: kafka.brokers,
+      clientId,
+      sessionTimeoutMs: 6_000,
+      heartbeatIntervalMs: 500,
+      rebalanceTimeoutMs: 3_000,
+    });
+
+  const spawn = (entry: string, env: Record<string, string>, name: string): ManagedProcess => {
+    const p = startProcess({
+      entry,
+      name,
+      env: { KEEL_DATABASE_URL: db.url, KEEL_KAFKA_BROKERS: kafka.bootstrapServers, ...env },
+    });
+    processes.push(p);
+    return p;
+  };
+
+  const startRelay = (name: string): OutboxRelay => {
+    const bus = new EventBus(kafkaDriver(name));
+    const relay = new OutboxRelay({ dataSource: ds, publisher: bus });
+    relay.start();
+    cleanups.push(async () => {
+      await relay.stop();
+      await bus.close();
+    });
+    return relay;
+  };
+
+  /** Writes events for one operation each (or for given operation ids), each in its own transaction. */
+  const writeEvents = async (operationIds: readonly string[], seq = 0): Promise<KeelEvent<typeof TOPIC>[]> => {
+    const out: KeelEvent<typeof TOPIC>[] = [];
+    for (const op of operationIds) {
+      await ds.transaction(async (manager) => {
+        const outbox = new TransactionOutbox(manager, { organizationId: ORG, correlationId: op });
+        out.push(await outbox.publish(TOPIC, acceptedPayload(op, seq)));
+      });
+    }
+    return out;
+  };
+
+  const effectsOf = async (eventIds: readonly string[], consumerPrefix: string) =>
+    (await ds.query(
+      `SELECT event_id, count(*)::int AS n FROM test_effects
+       WHERE event_id = ANY($1::uuid[]) AND consumer LIKE $2 GROUP BY event_id`,
+      [eventIds, `${consumerPrefix}%`],
+    )) as { event_id: string; n: number }[];
+
+  beforeAll(async () => {
+    [db, kafka] = await Promise.all([createTestDatabase({ prefix: 'persistence' }), startKafkaMock({ brokers: 3 })]);
+    ds = await openDataSource({ url: db.url, migrations: [CreateTestEffects1795300000001] });
+  });
+
+  afterEach(async () => {
+    for (const p of processes.splice(0)) p.kill('SIGKILL');
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  afterAll(async () => {
+    await ds?.destroy();
+    await kafka?.stop();
+    await db?.drop();
+  });
+
+  it('runs migrations once, refuses synchronize outside tests and outbox writes outside a transaction', async () => {
+    const applied = (await ds.query(`SELECT name FROM keel_migrations ORDER BY id`)) as { name: string }[];
+    expect(applied.map((m) => m.name)).toEqual(['CreateOutboxAndInbox1795300000000', 'CreateTestEffects1795300000001']);
+    // A second instance starting on a migrated database is a no-op.
+    const again = await openDataSource({ url: db.url, migrations: [CreateTestEffects1795300000001] });
+    await again.destroy();
+    const prev = process.env['NODE_ENV'];
+    process.env['NODE_ENV'] = 'production';
+    try {
+      expect(() => createDataSource({ url: db.url, synchronize: true })).toThrow(SynchronizeRefusedError);
+    } finally {
+      process.env['NODE_ENV'] = prev;
+    }
+    const event = createEvent(TOPIC, acceptedPayload('op-x', 0), { organizationId: ORG, correlationId: 'op-x' });
+    await expect(enqueueEvents(ds.manager, [{ topic: TOPIC, event }])).rejects.toBeInstanceOf(
+      OutboxOutsideTransactionError,
+    );
+  });
+
+  it('commits the state change and its events together, or neither', async () => {
+    const op = `op-${randomUUID()}`;
+    await expect(
+      ds.transaction(async (manager) => {
+        await manager.query(
+          `INSERT INTO test_effects (event_id, operation_id, seq, consumer) VALUES ($1, $2, 0, 'writer')`,
+          [randomUUID(), op],
+        );
+        await new TransactionOutbox(manager, { organizationId: ORG, correlationId: op }).publish(
+          TOPIC,
+          acceptedPayload(op, 0),
+        );
+        throw new Error('business rule failed after the writes');
+      }),
+    ).rejects.toThrow('business rule failed');
+    expect(await ds.query(`SELECT 1 FROM test_effects WHERE operation_id = $1`, [op])).toHaveLength(0);
+    expect(await ds.query(`SELECT 1 FROM keel_outbox WHERE partition_key = $1`, [op])).toHaveLength(0);
+    // A payload failing its schema is refused at the producer, inside the transaction.
+    await expect(
+      ds.transaction((manager) =>
+        new TransactionOutbox(manager, { organizationId: ORG, correlationId: op }).publish(TOPIC, {
+          operationId: op,
+        } as never),
+      ),
+    ).rejects.toThrow(/invalid payload/);
+  });
+
+  it('makes a duplicate delivery a no-op, also when two deliveries race', async () => {
+    const [event] = await writeEvents([`op-${randomUUID()}`]);
+    const handler = withInbox(ds, effectHandler('race'));
+    const ctx = {
+      topic: TOPIC,
+      group: 'race-group',
+      partition: 0,
+      offset: '0',
+      key: null,
+      attempt: 1,
+      headers: {},
+      traceparent: null,
+      traceContext: undefined as never,
+    };
+    await Promise.all([handler(event!, ctx), handler(event!, ctx), handler(event!, ctx)]);
+    await handler(event!, ctx);
+    expect(await effectsOf([event!.id], 'race')).toEqual([{ event_id: event!.id, n: 1 }]);
+    const caused = (await ds.query(
+      `SELECT event->>'causationId' AS causation FROM keel_outbox WHERE event->>'causationId' = $1`,
+      [event!.id],
+    )) as unknown[];
+    expect(caused).toHaveLength(1);
+  });
+
+  it('consumer SIGKILLed after its DB commit and before its offset commit: the redelivery changes nothing', async () => {
+    const group = `g-crash-consumer-${randomUUID().slice(0, 6)}`;
+    const ops = Array.from({ length: 6 }, (_, i) => `op-cc-${i}-${randomUUID().slice(0, 6)}`);
+    const events = await writeEvents(ops);
+    const victim = events[2]!;
+    const first = spawn(CONSUMER, { KEEL_CONSUMER_NAME: 'cc-1', KEEL_GROUP: group, KEEL_PAUSE_AFTER_COMMIT: victim.id }, 'consumer-1');
+    await first.waitForOutput(/READY cc-1/, 60_000);
+    startRelay('relay-cc');
+    await first.waitForOutput(new RegExp(`COMMITTED ${victim.id}`), 60_000);
+    expect(await effectsOf([victim.id], 'cc-')).toEqual([{ event_id: victim.id, n: 1 }]);
+    first.kill('SIGKILL');
+    await first.exited;
+
+    const second = spawn(CONSUMER, { KEEL_CONSUMER_NAME: 'cc-2', KEEL_GROUP: group }, 'consumer-2');
+    // The offset of the victim was never committed: it is delivered again…
+    await second.waitForOutput(new RegExp(`DELIVERED ${victim.id}`), 90_000);
+    await waitFor('every effect', async () => (await effectsOf(events.map((e) => e.id), 'cc-')).length === events.length);
+    // …and the inbox made that a no-op: every effect (and every caused event) exists exactly once.
+    const effects = await effectsOf(events.map((e) => e.id), 'cc-');
+    expect(effects.every((e) => e.n === 1)).toBe(true);
+    expect(effects.find((e) => e.event_id === victim.id)).toEqual({ event_id: victim.id, n: 1 });
+    const caused = (await ds.query(
+      `SELECT event->>'causationId' AS c, count(*)::int AS n FROM keel_outbox
+       WHERE event->>'causationId' = ANY($1::text[]) GROUP BY 1`,
+      [events.map((e) => e.id)],
+    )) as { c: string; n: number }[];
+    expect(caused).toHaveLength(events.length);
+    expect(caused.every((c) => c.n === 1)).toBe(true);
+  });
+
+  it('relay SIGKILLed after publishing and before marking sent: the duplicate publish is absorbed by the inbox', async () => {
+    const group = `g-crash-relay-${randomUUID().slice(0, 6)}`;
+    const ops = Array.from({ length: 8 }, (_, i) => `op-cr-${i}-${randomUUID().slice(0, 6)}`);
+    const events = await writeEvents(ops);
+    const deliveries = new Map<string, number>();
+    const bus = new EventBus(kafkaDriver('cr-consumer'));
+    const handler = withInbox(ds, effectHandler('cr-'));
+    const sub: Subscription = await bus.subscribe({
+      group,
+      handlers: {
+        [TOPIC]: async (event, ctx) => {
+          deliveries.set(event.id, (deliveries.get(event.id) ?? 0) + 1);
+          await handler(event, ctx);
+        },
+      },
+    });
+    cleanups.push(async () => {
+      await sub.stop();
+      await bus.close();
+    });
+    await sub.ready;
+
+    const relay = spawn(RELAY, { KEEL_PAUSE_AFTER_PUBLISH: '1' }, 'relay-paused');
+    const published = await relay.waitForOutput(/PUBLISHED (\d+) ([0-9a-f,-]+)/, 60_000);
+    const publishedIds = published[2]!.split(',');
+    relay.kill('SIGKILL');
+    await relay.exited;
+    const unsent = (await ds.query(
+      `SELECT count(*)::int AS n FROM keel_outbox WHERE event_id = ANY($1::uuid[]) AND sent_at IS NULL`,
+      [publishedIds],
+    )) as { n: number }[];
+    expect(unsent[0]!.n).toBe(publishedIds.length);
+
+    startRelay('relay-cr-2');
+    await waitFor(
+      'the republished batch',
+      () => events.every((e) => (deliveries.get(e.id) ?? 0) >= (publishedIds.includes(e.id) ? 2 : 1)),
+      60_000,
+    );
+    const effects = await effectsOf(events.map((e) => e.id), 'cr-');
+    expect(effects).toHaveLength(events.length);
+    expect(effects.every((e) => e.n === 1)).toBe(true);
+    expect(events.filter((e) => publishedIds.includes(e.id)).every((e) => deliveries.get(e.id)! >= 2)).toBe(true);
+    const sent = (await ds.query(
+      `SELECT count(*)::int AS n FROM keel_outbox WHERE event_id = ANY($1::uuid[]) AND sent_at IS NOT NULL`,
+      [events.map((e) => e.id)],
+    )) as { n: number }[];
+    expect(sent[0]!.n).toBe(events.length);
+  });
+
+  it('two consumers share a group; one is SIGKILLed; the other takes over its partitions and nothing is lost', async () => {
+    const group = `g-takeover-${randomUUID().slice(0, 6)}`;
+    const a = spawn(CONSUMER, { KEEL_CONSUMER_NAME: 'to-a', KEEL_GROUP: group }, 'consumer-a');
+    const b = spawn(CONSUMER, { KEEL_CONSUMER_NAME: 'to-b', KEEL_GROUP: group }, 'consumer-b');
+    await Promise.all([a.waitForOutput(/READY to-a/, 60_000), b.waitForOutput(/READY to-b/, 60_000)]);
+    startRelay('relay-to');
+    const all: KeelEvent<typeof TOPIC>[] = [];
+    const delivered = (p: ManagedProcess) => (p.output().match(/DELIVERED/g) ?? []).length;
+    const until = Date.now() + 60_000;
+    let i = 0;
+    while (delivered(a) === 0 || delivered(b) === 0) {
+      if (Date.now() > until) throw new Error('the two consumers never shared the partitions');
+      all.push(...(await writeEvents(Array.from({ length: 8 }, () => `op-to-${i++}-${randomUUID().slice(0, 6)}`))));
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    a.kill('SIGKILL');
+    all.push(...(await writeEvents(Array.from({ length: 40 }, () => `op-to-${i++}-${randomUUID().slice(0, 6)}`))));
+    await waitFor(
+      'every event handled after the takeover',
+      async () => (await effectsOf(all.map((e) => e.id), 'to-')).length === all.length,
+      90_000,
+    );
+    const effects = await effectsOf(all.map((e) => e.id), 'to-');
+    expect(effects.every((e) => e.n === 1)).toBe(true);
+    const byB = (await ds.query(
+      `SELECT count(*)::int AS n FROM test_effects WHERE consumer = 'to-b' AND event_id = ANY($1::uuid[])`,
+      [all.slice(-40).map((e) => e.id)],
+    )) as { n: number }[];
+    expect(byB[0]!.n).toBe(40);
+  });
+
+  it('keeps per-key order end to end with concurrent writers, two relays and two consumers', async () => {
+    const group = `g-order-${randomUUID().slice(0, 6)}`;
+    const keys = Array.from({ length: 16 }, (_, k) => `op-ord-${k}-${randomUUID().slice(0, 6)}`);
+    const perKey = 15;
+    const buses = [new EventBus(kafkaDriver('ord-1')), new EventBus(kafkaDriver('ord-2'))];
+    const subs = await Promise.all(
+      buses.map((bus, n) =>
+        bus.subscribe({ group, handlers: { [TOPIC]: withInbox(ds, effectHandler(`ord-${n}`)) } }),
+      ),
+    );
+    cleanups.push(async () => {
+      await Promise.all(subs.map((s) => s.stop()));
+      await Promise.all(buses.map((b) => b.close()));
+    });
+    await Promise.all(subs.map((s) => s.ready));
+    startRelay('relay-ord-1');
+    startRelay('relay-ord-2');
+    await Promise.all(
+      keys.map(async (k) => {
+        for (let s = 0; s < perKey; s++) await writeEvents([k], s);
+      }),
+    );
+    await waitFor(
+      'all ordered events',
+      async () => {
+        const r = (await ds.query(
+          `SELECT count(DISTINCT event_id)::int AS n FROM test_effects WHERE operation_id = ANY($1::text[])`,
+          [keys],
+        )) as { n: number }[];
+        return r[0]!.n === keys.length * perKey;
+      },
+      90_000,
+    );
+    const rows = (await ds.query(
+      `SELECT operation_id, seq FROM test_effects WHERE operation_id = ANY($1::text[]) ORDER BY id`,
+      [keys],
+    )) as { operation_id: string; seq: number }[];
+    expect(rows).toHaveLength(keys.length * perKey);
+    for (const k of keys) {
+      expect(rows.filter((r) => r.operation_id === k).map((r) => r.seq)).toEqual(
+        Array.from({ length: perKey }, (_, s) => s),
+      );
+    }
+  });
+});
