@@ -1,0 +1,3 @@
+export * from './problem.filter';
+export * from './service-client';
+export * from './health.controller';
