@@ -87,6 +87,13 @@ export function defaultIsRetryable(error: unknown): boolean {
 
 function errorText(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 2000);
+  if (typeof error === 'object' && error !== null) {
+    try {
+      return JSON.stringify(error).slice(0, 2000);
+    } catch {
+      return Object.prototype.toString.call(error);
+    }
+  }
   return String(error).slice(0, 2000);
 }
 

@@ -1,4 +1,4 @@
-import { EventPattern } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { KeelEvent, TopicName } from '@keel/events';
 import type { ConsumeContext } from '../bus';
 
@@ -17,7 +17,8 @@ export type TypedEventHandlerMethod<T extends TopicName> = (
  * async onAccepted(event: KeelEvent<'keel.operation.accepted.v1'>, ctx: ConsumeContext) {}
  * ```
  *
- * Served by `KeelBusTransport` (validation, retries, dead letters, tracing and
+ * The event and the ConsumeContext are bound as the first two parameters
+ * (no @Payload()/@Ctx() needed). Served by `KeelBusTransport` (validation, retries, dead letters, tracing and
  * commit-after-success come from `EventBus`).
  */
 export function OnEvent<T extends TopicName>(topic: T) {
@@ -27,5 +28,8 @@ export function OnEvent<T extends TopicName>(topic: T) {
     descriptor: TypedPropertyDescriptor<H>,
   ): void => {
     EventPattern(topic)(target, key, descriptor);
+    // Nest passes only the payload to undecorated handlers; bind both arguments.
+    Payload()(target, key, 0);
+    Ctx()(target, key, 1);
   };
 }
