@@ -1,0 +1,6 @@
+export * from './client';
+export * from './errors';
+export * from './fees';
+export * from './payload-integrity';
+export * from './transaction';
+export * from './upstream-pool';
