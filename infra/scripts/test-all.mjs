@@ -6,7 +6,7 @@
 //      the librdkafka mock Kafka cluster and anvil, one project at a time
 // Every phase runs even if an earlier one failed, so one run shows every
 // failure; the exit code is non-zero if anything failed.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 const env = {
   ...process.env,
@@ -43,26 +43,35 @@ for (const phase of phases) {
   if (tasks.length === 0) continue;
   const t0 = Date.now();
   console.log(`\n=== ${phase.name}: ${tasks.length} task(s) ===`);
-  const r = spawnSync(
-    nx,
-    [
-      'run-many',
-      '-t',
-      ...phase.targets,
-      `--parallel=${phase.parallel}`,
-      '--outputStyle=stream',
-      '--nxBail=false',
-    ],
-    { env, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 },
-  );
-  process.stdout.write(r.stdout ?? '');
+  // Stream Nx's output live (progress on long runs) and keep it for the summary.
+  const r = await new Promise((resolve) => {
+    const child = spawn(
+      nx,
+      [
+        'run-many',
+        '-t',
+        ...phase.targets,
+        `--parallel=${phase.parallel}`,
+        '--outputStyle=stream',
+        '--nxBail=false',
+      ],
+      { env, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      stdout += chunk.toString('utf8');
+      if (stdout.length > 8 * 1024 * 1024) stdout = stdout.slice(-4 * 1024 * 1024);
+    });
+    child.on('close', (status) => resolve({ status, stdout }));
+  });
   const failedHere = new Set();
-  const m = (r.stdout ?? '').match(/Failed tasks:\s*\n([\s\S]*?)(\n\s*\n|$)/);
-  if (m)
-    for (const line of m[1].split('\n')) {
-      const t = line.replace(/^[\s-]+/, '').trim();
-      if (t) failedHere.add(t);
-    }
+  // Nx ends a failed run with "Failed tasks:" and one "- project:target" line each.
+  const out = r.stdout ?? '';
+  const tail = out.slice(out.lastIndexOf('Failed tasks:'));
+  if (out.includes('Failed tasks:')) {
+    for (const m of tail.matchAll(/^\s*- ([\w.@/-]+:[\w-]+)\s*$/gm)) failedHere.add(m[1]);
+  }
   if (r.status !== 0 && failedHere.size === 0)
     failedHere.add(`${phase.name} (nx exited ${r.status})`);
   const nFailed = r.status === 0 ? 0 : failedHere.size;
