@@ -8,6 +8,7 @@ import {ModularCompliance} from "../../src/compliance/ModularCompliance.sol";
 import {GlobalCompliance} from "../../src/compliance/GlobalCompliance.sol";
 import {AddonIdentityRegistry} from "./mocks/AddonIdentityRegistry.sol";
 import {AddonTestERC20} from "./mocks/AddonTestERC20.sol";
+import {CheckpointedKeelToken} from "./mocks/CheckpointedKeelToken.sol";
 
 /// @notice Keel asset token (real token and compliance engine, minimal identity
 /// registry) plus plain ERC-20 settlement currencies, for the addon suites.
@@ -41,9 +42,23 @@ abstract contract AddonFixture is KeelTest {
     }
 
     function _newAsset(string memory name_, string memory symbol_, uint8 decimals_) internal returns (KeelToken t) {
+        t = _initAsset(new KeelToken(false), name_, symbol_, decimals_);
+    }
+
+    /// @dev A Keel asset with historical balance checkpoints (test double, see the mock).
+    function _newCheckpointedAsset(string memory name_, string memory symbol_, uint8 decimals_)
+        internal
+        returns (CheckpointedKeelToken t)
+    {
+        t = CheckpointedKeelToken(address(_initAsset(new CheckpointedKeelToken(), name_, symbol_, decimals_)));
+    }
+
+    function _initAsset(KeelToken t, string memory name_, string memory symbol_, uint8 decimals_)
+        internal
+        returns (KeelToken)
+    {
         ModularCompliance c = new ModularCompliance(false);
         c.initialize(admin, address(globalCompliance));
-        t = new KeelToken(false);
         t.initialize(
             KeelToken.InitParams({
                 name: name_,
@@ -61,6 +76,7 @@ abstract contract AddonFixture is KeelTest {
         t.grantRole(KeelRoles.EMERGENCY_ROLE, admin);
         t.grantRole(KeelRoles.CUSTODIAN_ROLE, admin);
         t.unpause();
+        return t;
     }
 
     function _mintAsset(KeelToken t, address to, uint256 amount) internal {
