@@ -13,7 +13,13 @@ import {
   type TopicName,
   validateEvent,
 } from '@keel/events';
-import type { BusDriver, DeliveryControls, DriverConsumer, OutgoingRecord, RawMessage } from './driver';
+import type {
+  BusDriver,
+  DeliveryControls,
+  DriverConsumer,
+  OutgoingRecord,
+  RawMessage,
+} from './driver';
 import { type DeadLetterReason, NonRetryableError } from './errors';
 import { Headers } from './headers';
 import { type BusLogger, silentLogger } from './logger';
@@ -42,7 +48,10 @@ export interface ConsumeContext {
   readonly traceContext: Context;
 }
 
-export type EventHandler<T extends TopicName> = (event: KeelEvent<T>, ctx: ConsumeContext) => Promise<void>;
+export type EventHandler<T extends TopicName> = (
+  event: KeelEvent<T>,
+  ctx: ConsumeContext,
+) => Promise<void>;
 
 /** Typed handlers by topic: the handler of a topic receives that topic's payload type. */
 export type HandlerMap = { readonly [T in TopicName]?: EventHandler<T> };
@@ -79,6 +88,11 @@ export interface EventBusOptions {
 
 class StoppingError extends Error {
   override readonly name = 'StoppingError';
+}
+
+function handlerFor(map: HandlerMap, topic: TopicName): EventHandler<TopicName> | undefined {
+  // Each entry is typed for its own topic; at dispatch the topic is only known at runtime.
+  return (map as Partial<Record<TopicName, EventHandler<TopicName>>>)[topic];
 }
 
 export function defaultIsRetryable(error: unknown): boolean {
@@ -201,7 +215,7 @@ export class EventBus {
       const replayFor = raw.headers[Headers.replayForGroup];
       if (replayFor !== undefined && replayFor !== options.group) return;
       const topic = raw.topic as TopicName;
-      const handler = options.handlers[topic] as EventHandler<TopicName> | undefined;
+      const handler = handlerFor(options.handlers, topic);
       if (!handler) return;
       const { span, ctx } = startProcessSpan(topic, options.group, raw.headers, {
         'messaging.destination.partition.id': String(raw.partition),
@@ -243,12 +257,22 @@ export class EventBus {
             }
             if (attempt >= policy.maxAttempts) {
               await this.deadLetter(raw, options.group, 'retries-exhausted', err, attempt);
-              span.setStatus({ code: SpanStatusCode.ERROR, message: 'retries exhausted: dead-lettered' });
+              span.setStatus({
+                code: SpanStatusCode.ERROR,
+                message: 'retries exhausted: dead-lettered',
+              });
               return;
             }
             const delay = backoffDelay(policy, attempt);
             this.logger.warn(
-              { topic, group: options.group, eventId: event.id, attempt, delayMs: delay, err: errorText(err) },
+              {
+                topic,
+                group: options.group,
+                eventId: event.id,
+                attempt,
+                delayMs: delay,
+                err: errorText(err),
+              },
               'handler failed; retrying',
             );
             await sleep(delay, controls);

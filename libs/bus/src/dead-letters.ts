@@ -53,7 +53,8 @@ export interface DeadLetterFilter {
 
 function matches(d: DeadLetter, f: DeadLetterFilter): boolean {
   if (f.group !== undefined && d.group !== f.group) return false;
-  if (f.eventIds && f.eventIds.length > 0 && (!d.eventId || !f.eventIds.includes(d.eventId))) return false;
+  if (f.eventIds && f.eventIds.length > 0 && (!d.eventId || !f.eventIds.includes(d.eventId)))
+    return false;
   return true;
 }
 

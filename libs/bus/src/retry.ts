@@ -19,7 +19,11 @@ export const defaultRetryPolicy: RetryPolicy = {
  * capped at maxDelayMs, with "equal jitter" (half fixed, half random) so that
  * many consumers failing together do not retry in lockstep.
  */
-export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
   const exp = policy.initialDelayMs * Math.pow(policy.factor, Math.max(0, attempt - 1));
   const capped = Math.min(policy.maxDelayMs, exp);
   return Math.round(capped / 2 + (capped / 2) * random());

@@ -1,6 +1,10 @@
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus } from './bus';
 import { InProcessBroker, InProcessBusDriver } from './in-process/in-process-driver';
@@ -32,8 +36,19 @@ describe('trace context across the bus', () => {
           // The event this handler causes carries the consume span's trace.
           await bus.publish(
             'keel.operation.status.v1',
-            { operationId: e.payload.operationId, status: 'QUEUED', previousStatus: 'RECEIVED', sequence: 1, at: new Date().toISOString() },
-            { organizationId: e.organizationId, correlationId: e.correlationId, causationId: e.id, traceparent: ctx.traceparent },
+            {
+              operationId: e.payload.operationId,
+              status: 'QUEUED',
+              previousStatus: 'RECEIVED',
+              sequence: 1,
+              at: new Date().toISOString(),
+            },
+            {
+              organizationId: e.organizationId,
+              correlationId: e.correlationId,
+              causationId: e.id,
+              traceparent: ctx.traceparent,
+            },
           );
         },
       },
@@ -51,7 +66,12 @@ describe('trace context across the bus', () => {
     await context.with(trace.setSpan(context.active(), root), () =>
       bus.publish(
         'keel.operation.accepted.v1',
-        { operationId: 'op-1', operationType: 'token.mint', params: {}, acceptedAt: new Date().toISOString() },
+        {
+          operationId: 'op-1',
+          operationType: 'token.mint',
+          params: {},
+          acceptedAt: new Date().toISOString(),
+        },
         { organizationId: 'org', correlationId: 'op-1' },
       ),
     );

@@ -83,7 +83,10 @@ export function encodeEvent(event: EventEnvelope): string {
 }
 
 /** Parses and validates wire bytes of a topic; throws EventValidationError. */
-export function decodeEvent<T extends TopicName>(topic: T, value: string | Buffer | null): KeelEvent<T> {
+export function decodeEvent<T extends TopicName>(
+  topic: T,
+  value: string | Buffer | null,
+): KeelEvent<T> {
   if (value === null) throw new EventValidationError(topic, 'encoding', ['message has no value']);
   let parsed: unknown;
   try {

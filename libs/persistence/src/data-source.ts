@@ -43,7 +43,9 @@ export function createDataSource(options: KeelDataSourceOptions): DataSource {
     synchronize: options.synchronize ?? false,
     poolSize: options.poolSize ?? 10,
     applicationName: options.applicationName ?? 'keel',
-    ...(options.statementTimeoutMs ? { extra: { statement_timeout: options.statementTimeoutMs } } : {}),
+    ...(options.statementTimeoutMs
+      ? { extra: { statement_timeout: options.statementTimeoutMs } }
+      : {}),
   });
 }
 

@@ -11,7 +11,10 @@ export interface InboxContext extends ConsumeContext {
   readonly outbox: TransactionOutbox;
 }
 
-export type InboxHandler<T extends TopicName> = (event: KeelEvent<T>, ctx: InboxContext) => Promise<void>;
+export type InboxHandler<T extends TopicName> = (
+  event: KeelEvent<T>,
+  ctx: InboxContext,
+) => Promise<void>;
 
 /**
  * Makes a handler idempotent: (consumer group, event id) is inserted into the
@@ -20,14 +23,17 @@ export type InboxHandler<T extends TopicName> = (event: KeelEvent<T>, ctx: Inbox
  * duplicate, a DLQ replay) finds its row and changes nothing. Two concurrent
  * deliveries of one event serialize on the inbox primary key.
  */
-export function withInbox<T extends TopicName>(dataSource: DataSource, handler: InboxHandler<T>): EventHandler<T> {
+export function withInbox<T extends TopicName>(
+  dataSource: DataSource,
+  handler: InboxHandler<T>,
+): EventHandler<T> {
   return async (event, ctx) => {
     await dataSource.transaction(async (manager) => {
-      const inserted = (await manager.query(
+      const inserted = await manager.query<unknown[]>(
         `INSERT INTO keel_inbox (consumer_group, event_id, topic, partition_no, offset_no)
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING event_id`,
         [ctx.group, event.id, ctx.topic, ctx.partition, ctx.offset],
-      )) as unknown[];
+      );
       if (inserted.length === 0) return;
       const outbox = new TransactionOutbox(manager, {
         organizationId: event.organizationId,
@@ -41,11 +47,15 @@ export function withInbox<T extends TopicName>(dataSource: DataSource, handler: 
 }
 
 /** Whether a consumer group has processed an event. */
-export async function inboxContains(dataSource: DataSource, group: string, eventId: string): Promise<boolean> {
-  const rows = (await dataSource.query(
+export async function inboxContains(
+  dataSource: DataSource,
+  group: string,
+  eventId: string,
+): Promise<boolean> {
+  const rows = await dataSource.query<unknown[]>(
     `SELECT 1 FROM keel_inbox WHERE consumer_group = $1 AND event_id = $2`,
     [group, eventId],
-  )) as unknown[];
+  );
   return rows.length > 0;
 }
 
@@ -58,5 +68,7 @@ export async function inTransaction<R>(
   defaults: ConstructorParameters<typeof TransactionOutbox>[1],
   work: (tx: { manager: EntityManager; outbox: TransactionOutbox }) => Promise<R>,
 ): Promise<R> {
-  return dataSource.transaction((manager) => work({ manager, outbox: new TransactionOutbox(manager, defaults) }));
+  return dataSource.transaction((manager) =>
+    work({ manager, outbox: new TransactionOutbox(manager, defaults) }),
+  );
 }

@@ -61,34 +61,38 @@ export class OutboxRelay {
     try {
       await runner.startTransaction('READ COMMITTED');
       try {
-        const candidates = (await runner.query(
+        const candidates = ((await runner.query(
           `SELECT partition_key FROM keel_outbox WHERE sent_at IS NULL
            GROUP BY partition_key ORDER BY min(id) LIMIT $1`,
           [this.maxKeys],
-        )) as { partition_key: string }[];
+        )) as { partition_key: string }[]);
         if (candidates.length === 0) {
           await runner.commitTransaction();
           return 0;
         }
         const claimed = (
-          (await runner.query(
+          ((await runner.query(
             `SELECT k FROM unnest($2::text[]) AS k WHERE pg_try_advisory_xact_lock($1::int, hashtext(k))`,
             [LOCK_NS_OUTBOX_RELAY, candidates.map((c) => c.partition_key)],
-          )) as { k: string }[]
+          )) as { k: string }[])
         ).map((r) => r.k);
         if (claimed.length === 0) {
           await runner.commitTransaction();
           return 0;
         }
-        const rows = (await runner.query(
+        const rows = ((await runner.query(
           `SELECT id, topic, partition_key, event FROM keel_outbox
            WHERE sent_at IS NULL AND partition_key = ANY($1::text[])
            ORDER BY id LIMIT $2 FOR UPDATE`,
           [claimed, this.batchSize],
-        )) as OutboxRow[];
+        )) as OutboxRow[]);
         if (rows.length > 0) {
           await this.options.publisher.publishEvents(
-            rows.map((r) => ({ topic: r.topic as TopicName, event: r.event, key: r.partition_key })),
+            rows.map((r) => ({
+              topic: r.topic as TopicName,
+              event: r.event,
+              key: r.partition_key,
+            })),
           );
           await runner.query(
             `UPDATE keel_outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`,
@@ -129,7 +133,10 @@ export class OutboxRelay {
       } catch (err) {
         failures++;
         delay = Math.min(5_000, 50 * 2 ** failures);
-        this.logger.error({ err: String(err), failures, delayMs: delay }, 'outbox relay failed; retrying');
+        this.logger.error(
+          { err: String(err), failures, delayMs: delay },
+          'outbox relay failed; retrying',
+        );
       }
       if (delay > 0 && this.running) {
         await new Promise<void>((resolve) => {
@@ -152,10 +159,10 @@ export class OutboxRelay {
 
   /** Deletes sent rows older than the retention (run periodically). */
   async purgeSent(olderThanMs: number): Promise<number> {
-    const r = (await this.options.dataSource.query(
+    const r = await this.options.dataSource.query<[unknown, number]>(
       `DELETE FROM keel_outbox WHERE sent_at IS NOT NULL AND sent_at < now() - ($1::text || ' milliseconds')::interval`,
       [String(olderThanMs)],
-    )) as [unknown, number];
+    );
     return r[1];
   }
 }

@@ -88,13 +88,16 @@ export class TransactionOutbox {
     const organizationId = meta.organizationId ?? this.defaults.organizationId;
     const correlationId = meta.correlationId ?? this.defaults.correlationId;
     if (!organizationId || !correlationId) {
-      throw new TypeError(`outbox.publish(${topic}): organizationId and correlationId are required`);
+      throw new TypeError(
+        `outbox.publish(${topic}): organizationId and correlationId are required`,
+      );
     }
     const event = createEvent(topic, payload, {
       ...meta,
       organizationId,
       correlationId,
-      causationId: meta.causationId !== undefined ? meta.causationId : (this.defaults.causationId ?? null),
+      causationId:
+        meta.causationId !== undefined ? meta.causationId : (this.defaults.causationId ?? null),
       traceparent:
         meta.traceparent !== undefined
           ? meta.traceparent
@@ -102,8 +105,8 @@ export class TransactionOutbox {
             ? this.defaults.traceparent
             : currentTraceparent(),
     });
-    await enqueueEvents(this.manager, [{ topic, event: event as KeelEvent<TopicName> }]);
-    this.pending.push({ topic, event: event as KeelEvent<TopicName> });
+    await enqueueEvents(this.manager, [{ topic, event: event }]);
+    this.pending.push({ topic, event: event });
     return event;
   }
 

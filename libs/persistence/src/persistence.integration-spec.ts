@@ -15,12 +15,22 @@ import { createDataSource, openDataSource, SynchronizeRefusedError } from './dat
 import { withInbox } from './inbox';
 import { enqueueEvents, OutboxOutsideTransactionError, TransactionOutbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
-import { acceptedPayload, CreateTestEffects1795300000001, effectHandler, ORG, TOPIC } from './test-support/fixtures';
+import {
+  acceptedPayload,
+  CreateTestEffects1795300000001,
+  effectHandler,
+  ORG,
+  TOPIC,
+} from './test-support/fixtures';
 
 const CONSUMER = 'libs/persistence/src/test-support/consumer-process.ts';
 const RELAY = 'libs/persistence/src/test-support/relay-process.ts';
 
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
+async function waitFor(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 60_000,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -66,7 +76,10 @@ describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka 
   };
 
   /** Writes events for one operation each (or for given operation ids), each in its own transaction. */
-  const writeEvents = async (operationIds: readonly string[], seq = 0): Promise<KeelEvent<typeof TOPIC>[]> => {
+  const writeEvents = async (
+    operationIds: readonly string[],
+    seq = 0,
+  ): Promise<KeelEvent<typeof TOPIC>[]> => {
     const out: KeelEvent<typeof TOPIC>[] = [];
     for (const op of operationIds) {
       await ds.transaction(async (manager) => {
@@ -78,14 +91,17 @@ describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka 
   };
 
   const effectsOf = async (eventIds: readonly string[], consumerPrefix: string) =>
-    (await ds.query(
+    await ds.query<{ event_id: string; n: number }[]>(
       `SELECT event_id, count(*)::int AS n FROM test_effects
        WHERE event_id = ANY($1::uuid[]) AND consumer LIKE $2 GROUP BY event_id`,
       [eventIds, `${consumerPrefix}%`],
-    )) as { event_id: string; n: number }[];
+    );
 
   beforeAll(async () => {
-    [db, kafka] = await Promise.all([createTestDatabase({ prefix: 'persistence' }), startKafkaMock({ brokers: 3 })]);
+    [db, kafka] = await Promise.all([
+      createTestDatabase({ prefix: 'persistence' }),
+      startKafkaMock({ brokers: 3 }),
+    ]);
     ds = await openDataSource({ url: db.url, migrations: [CreateTestEffects1795300000001] });
   });
 
@@ -101,19 +117,32 @@ describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka 
   });
 
   it('runs migrations once, refuses synchronize outside tests and outbox writes outside a transaction', async () => {
-    const applied = (await ds.query(`SELECT name FROM keel_migrations ORDER BY id`)) as { name: string }[];
-    expect(applied.map((m) => m.name)).toEqual(['CreateOutboxAndInbox1795300000000', 'CreateTestEffects1795300000001']);
+    const applied = await ds.query<{ name: string }[]>(
+      `SELECT name FROM keel_migrations ORDER BY id`,
+    );
+    expect(applied.map((m) => m.name)).toEqual([
+      'CreateOutboxAndInbox1795300000000',
+      'CreateTestEffects1795300000001',
+    ]);
     // A second instance starting on a migrated database is a no-op.
-    const again = await openDataSource({ url: db.url, migrations: [CreateTestEffects1795300000001] });
+    const again = await openDataSource({
+      url: db.url,
+      migrations: [CreateTestEffects1795300000001],
+    });
     await again.destroy();
     const prev = process.env['NODE_ENV'];
     process.env['NODE_ENV'] = 'production';
     try {
-      expect(() => createDataSource({ url: db.url, synchronize: true })).toThrow(SynchronizeRefusedError);
+      expect(() => createDataSource({ url: db.url, synchronize: true })).toThrow(
+        SynchronizeRefusedError,
+      );
     } finally {
       process.env['NODE_ENV'] = prev;
     }
-    const event = createEvent(TOPIC, acceptedPayload('op-x', 0), { organizationId: ORG, correlationId: 'op-x' });
+    const event = createEvent(TOPIC, acceptedPayload('op-x', 0), {
+      organizationId: ORG,
+      correlationId: 'op-x',
+    });
     await expect(enqueueEvents(ds.manager, [{ topic: TOPIC, event }])).rejects.toBeInstanceOf(
       OutboxOutsideTransactionError,
     );
@@ -134,8 +163,12 @@ describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka 
         throw new Error('business rule failed after the writes');
       }),
     ).rejects.toThrow('business rule failed');
-    expect(await ds.query(`SELECT 1 FROM test_effects WHERE operation_id = $1`, [op])).toHaveLength(0);
-    expect(await ds.query(`SELECT 1 FROM keel_outbox WHERE partition_key = $1`, [op])).toHaveLength(0);
+    expect(await ds.query(`SELECT 1 FROM test_effects WHERE operation_id = $1`, [op])).toHaveLength(
+      0,
+    );
+    expect(await ds.query(`SELECT 1 FROM keel_outbox WHERE partition_key = $1`, [op])).toHaveLength(
+      0,
+    );
     // A payload failing its schema is refused at the producer, inside the transaction.
     await expect(
       ds.transaction((manager) =>
@@ -163,10 +196,10 @@ describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka 
     await Promise.all([handler(event!, ctx), handler(event!, ctx), handler(event!, ctx)]);
     await handler(event!, ctx);
     expect(await effectsOf([event!.id], 'race')).toEqual([{ event_id: event!.id, n: 1 }]);
-    const caused = (await ds.query(
+    const caused = await ds.query<unknown[]>(
       `SELECT event->>'causationId' AS causation FROM keel_outbox WHERE event->>'causationId' = $1`,
       [event!.id],
-    )) as unknown[];
+    );
     expect(caused).toHaveLength(1);
   });
 
@@ -175,7 +208,11 @@ describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka 
     const ops = Array.from({ length: 6 }, (_, i) => `op-cc-${i}-${randomUUID().slice(0, 6)}`);
     const events = await writeEvents(ops);
     const victim = events[2]!;
-    const first = spawn(CONSUMER, { KEEL_CONSUMER_NAME: 'cc-1', KEEL_GROUP: group, KEEL_PAUSE_AFTER_COMMIT: victim.id }, 'consumer-1');
+    const first = spawn(
+      CONSUMER,
+      { KEEL_CONSUMER_NAME: 'cc-1', KEEL_GROUP: group, KEEL_PAUSE_AFTER_COMMIT: victim.id },
+      'consumer-1',
+    );
     await first.waitForOutput(/READY cc-1/, 60_000);
     startRelay('relay-cc');
     await first.waitForOutput(new RegExp(`COMMITTED ${victim.id}`), 60_000);
@@ -186,16 +223,28 @@ describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka 
     const second = spawn(CONSUMER, { KEEL_CONSUMER_NAME: 'cc-2', KEEL_GROUP: group }, 'consumer-2');
     // The offset of the victim was never committed: it is delivered again…
     await second.waitForOutput(new RegExp(`DELIVERED ${victim.id}`), 90_000);
-    await waitFor('every effect', async () => (await effectsOf(events.map((e) => e.id), 'cc-')).length === events.length);
+    await waitFor(
+      'every effect',
+      async () =>
+        (
+          await effectsOf(
+            events.map((e) => e.id),
+            'cc-',
+          )
+        ).length === events.length,
+    );
     // …and the inbox made that a no-op: every effect (and every caused event) exists exactly once.
-    const effects = await effectsOf(events.map((e) => e.id), 'cc-');
+    const effects = await effectsOf(
+      events.map((e) => e.id),
+      'cc-',
+    );
     expect(effects.every((e) => e.n === 1)).toBe(true);
     expect(effects.find((e) => e.event_id === victim.id)).toEqual({ event_id: victim.id, n: 1 });
-    const caused = (await ds.query(
+    const caused = await ds.query<{ c: string; n: number }[]>(
       `SELECT event->>'causationId' AS c, count(*)::int AS n FROM keel_outbox
        WHERE event->>'causationId' = ANY($1::text[]) GROUP BY 1`,
       [events.map((e) => e.id)],
-    )) as { c: string; n: number }[];
+    );
     expect(caused).toHaveLength(events.length);
     expect(caused.every((c) => c.n === 1)).toBe(true);
   });
@@ -227,26 +276,32 @@ describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka 
     const publishedIds = published[2]!.split(',');
     relay.kill('SIGKILL');
     await relay.exited;
-    const unsent = (await ds.query(
+    const unsent = await ds.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM keel_outbox WHERE event_id = ANY($1::uuid[]) AND sent_at IS NULL`,
       [publishedIds],
-    )) as { n: number }[];
+    );
     expect(unsent[0]!.n).toBe(publishedIds.length);
 
     startRelay('relay-cr-2');
     await waitFor(
       'the republished batch',
-      () => events.every((e) => (deliveries.get(e.id) ?? 0) >= (publishedIds.includes(e.id) ? 2 : 1)),
+      () =>
+        events.every((e) => (deliveries.get(e.id) ?? 0) >= (publishedIds.includes(e.id) ? 2 : 1)),
       60_000,
     );
-    const effects = await effectsOf(events.map((e) => e.id), 'cr-');
+    const effects = await effectsOf(
+      events.map((e) => e.id),
+      'cr-',
+    );
     expect(effects).toHaveLength(events.length);
     expect(effects.every((e) => e.n === 1)).toBe(true);
-    expect(events.filter((e) => publishedIds.includes(e.id)).every((e) => deliveries.get(e.id)! >= 2)).toBe(true);
-    const sent = (await ds.query(
+    expect(
+      events.filter((e) => publishedIds.includes(e.id)).every((e) => deliveries.get(e.id)! >= 2),
+    ).toBe(true);
+    const sent = await ds.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM keel_outbox WHERE event_id = ANY($1::uuid[]) AND sent_at IS NOT NULL`,
       [events.map((e) => e.id)],
-    )) as { n: number }[];
+    );
     expect(sent[0]!.n).toBe(events.length);
   });
 
@@ -254,7 +309,10 @@ describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka 
     const group = `g-takeover-${randomUUID().slice(0, 6)}`;
     const a = spawn(CONSUMER, { KEEL_CONSUMER_NAME: 'to-a', KEEL_GROUP: group }, 'consumer-a');
     const b = spawn(CONSUMER, { KEEL_CONSUMER_NAME: 'to-b', KEEL_GROUP: group }, 'consumer-b');
-    await Promise.all([a.waitForOutput(/READY to-a/, 60_000), b.waitForOutput(/READY to-b/, 60_000)]);
+    await Promise.all([
+      a.waitForOutput(/READY to-a/, 60_000),
+      b.waitForOutput(/READY to-b/, 60_000),
+    ]);
     startRelay('relay-to');
     const all: KeelEvent<typeof TOPIC>[] = [];
     const delivered = (p: ManagedProcess) => (p.output().match(/DELIVERED/g) ?? []).length;
@@ -262,22 +320,39 @@ describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka 
     let i = 0;
     while (delivered(a) === 0 || delivered(b) === 0) {
       if (Date.now() > until) throw new Error('the two consumers never shared the partitions');
-      all.push(...(await writeEvents(Array.from({ length: 8 }, () => `op-to-${i++}-${randomUUID().slice(0, 6)}`))));
+      all.push(
+        ...(await writeEvents(
+          Array.from({ length: 8 }, () => `op-to-${i++}-${randomUUID().slice(0, 6)}`),
+        )),
+      );
       await new Promise((r) => setTimeout(r, 300));
     }
     a.kill('SIGKILL');
-    all.push(...(await writeEvents(Array.from({ length: 40 }, () => `op-to-${i++}-${randomUUID().slice(0, 6)}`))));
+    all.push(
+      ...(await writeEvents(
+        Array.from({ length: 40 }, () => `op-to-${i++}-${randomUUID().slice(0, 6)}`),
+      )),
+    );
     await waitFor(
       'every event handled after the takeover',
-      async () => (await effectsOf(all.map((e) => e.id), 'to-')).length === all.length,
+      async () =>
+        (
+          await effectsOf(
+            all.map((e) => e.id),
+            'to-',
+          )
+        ).length === all.length,
       90_000,
     );
-    const effects = await effectsOf(all.map((e) => e.id), 'to-');
+    const effects = await effectsOf(
+      all.map((e) => e.id),
+      'to-',
+    );
     expect(effects.every((e) => e.n === 1)).toBe(true);
-    const byB = (await ds.query(
+    const byB = await ds.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM test_effects WHERE consumer = 'to-b' AND event_id = ANY($1::uuid[])`,
       [all.slice(-40).map((e) => e.id)],
-    )) as { n: number }[];
+    );
     expect(byB[0]!.n).toBe(40);
   });
 
@@ -306,18 +381,18 @@ describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka 
     await waitFor(
       'all ordered events',
       async () => {
-        const r = (await ds.query(
+        const r = await ds.query<{ n: number }[]>(
           `SELECT count(DISTINCT event_id)::int AS n FROM test_effects WHERE operation_id = ANY($1::text[])`,
           [keys],
-        )) as { n: number }[];
+        );
         return r[0]!.n === keys.length * perKey;
       },
       90_000,
     );
-    const rows = (await ds.query(
+    const rows = await ds.query<{ operation_id: string; seq: number }[]>(
       `SELECT operation_id, seq FROM test_effects WHERE operation_id = ANY($1::text[]) ORDER BY id`,
       [keys],
-    )) as { operation_id: string; seq: number }[];
+    );
     expect(rows).toHaveLength(keys.length * perKey);
     for (const k of keys) {
       expect(rows.filter((r) => r.operation_id === k).map((r) => r.seq)).toEqual(

@@ -4,7 +4,7 @@
 //
 // See libs/bus/README.md ("Dead letters") for the commands.
 import { parseArgs } from 'node:util';
-import { isTopicName, topicNames, type TopicName } from '@keel/events';
+import { isTopicName, topicNames } from '@keel/events';
 import { type DeadLetter, listDeadLetters, replayDeadLetters } from '../dead-letters';
 import type { BusDriver } from '../driver';
 import { KafkaBusDriver } from '../kafka/kafka-driver';
@@ -50,7 +50,11 @@ function summary(d: DeadLetter): string {
   ].join('  ');
 }
 
-export async function runDlqCli(argv: readonly string[], io: CliIo, env = process.env): Promise<number> {
+export async function runDlqCli(
+  argv: readonly string[],
+  io: CliIo,
+  env = process.env,
+): Promise<number> {
   const { positionals, values } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -73,10 +77,13 @@ export async function runDlqCli(argv: readonly string[], io: CliIo, env = proces
     for (const t of topicNames) io.out(t);
     return 0;
   }
-  if (command !== 'list' && command !== 'replay') throw new CliUsageError(`unknown command "${command}"`);
+  if (command !== 'list' && command !== 'replay')
+    throw new CliUsageError(`unknown command "${command}"`);
   const topic = values.topic;
   if (!topic || !isTopicName(topic)) {
-    throw new CliUsageError(`--topic must be a catalog topic (see "dlq topics"), got ${JSON.stringify(topic ?? '')}`);
+    throw new CliUsageError(
+      `--topic must be a catalog topic (see "dlq topics"), got ${JSON.stringify(topic ?? '')}`,
+    );
   }
   const eventIds = values['event-id'] ?? [];
   if (command === 'replay' && eventIds.length === 0 && !values.all) {
@@ -89,12 +96,14 @@ export async function runDlqCli(argv: readonly string[], io: CliIo, env = proces
   try {
     const letters =
       command === 'list'
-        ? await listDeadLetters(driver, topic as TopicName, filter)
-        : await replayDeadLetters(driver, topic as TopicName, filter);
+        ? await listDeadLetters(driver, topic, filter)
+        : await replayDeadLetters(driver, topic, filter);
     for (const d of letters) {
       io.out(values.json ? JSON.stringify({ ...d, value: undefined }) : summary(d));
     }
-    io.out(`${command === 'list' ? 'listed' : 'replayed'} ${letters.length} dead letter(s) of ${topic}`);
+    io.out(
+      `${command === 'list' ? 'listed' : 'replayed'} ${letters.length} dead letter(s) of ${topic}`,
+    );
     return 0;
   } finally {
     await driver.close();

@@ -140,7 +140,9 @@ export class InProcessBroker {
     group.members = group.members.filter((m) => m !== member);
     this.rebalance(group);
     await Promise.all(
-      [...group.inFlight.values()].filter((f) => f.member === member).map((f) => f.done.catch(() => undefined)),
+      [...group.inFlight.values()]
+        .filter((f) => f.member === member)
+        .map((f) => f.done.catch(() => undefined)),
     );
   }
 

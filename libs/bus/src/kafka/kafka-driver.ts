@@ -147,7 +147,11 @@ export class KafkaBusDriver implements BusDriver {
       });
       consumer.on(consumer.events.GROUP_JOIN, (e) => {
         this.logger.info(
-          { group: options.group, memberId: e.payload.memberId, assignment: e.payload.memberAssignment },
+          {
+            group: options.group,
+            memberId: e.payload.memberId,
+            assignment: e.payload.memberAssignment,
+          },
           'joined consumer group',
         );
         joined();
@@ -163,11 +167,15 @@ export class KafkaBusDriver implements BusDriver {
         if (!e.payload.restart && !stopped) scheduleRestart(consumer);
       });
       await consumer.connect();
-      await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
+      await consumer.subscribe({
+        topics: [...options.topics],
+        fromBeginning: options.fromBeginning ?? true,
+      });
       await consumer.run({
         autoCommit: false,
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
-        eachMessage: async ({ topic, partition, message, heartbeat }) => {
+        eachMessage: async (payload) => {
+          const { topic, partition, message } = payload;
           const raw: RawMessage = {
             topic,
             partition,
@@ -177,8 +185,10 @@ export class KafkaBusDriver implements BusDriver {
             headers: headersToStrings(message.headers),
             timestamp: message.timestamp,
           };
-          await options.handle(raw, { heartbeat });
-          await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+          await options.handle(raw, { heartbeat: () => payload.heartbeat() });
+          await consumer.commitOffsets([
+            { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },
+          ]);
         },
       });
       return consumer;
@@ -194,7 +204,10 @@ export class KafkaBusDriver implements BusDriver {
             current = await startMember();
             this.consumers.add(current);
           } catch (err) {
-            this.logger.error({ group: options.group, err: String(err) }, 'kafka consumer restart failed');
+            this.logger.error(
+              { group: options.group, err: String(err) },
+              'kafka consumer restart failed',
+            );
             if (current) scheduleRestart(current);
           }
         })();
@@ -258,7 +271,8 @@ export class KafkaBusDriver implements BusDriver {
                 timestamp: message.timestamp,
               });
               const high = remaining.get(partition);
-              if (high !== undefined && BigInt(message.offset) + 1n >= high) remaining.delete(partition);
+              if (high !== undefined && BigInt(message.offset) + 1n >= high)
+                remaining.delete(partition);
               if (remaining.size === 0) resolve();
               await Promise.resolve();
             },
@@ -268,7 +282,9 @@ export class KafkaBusDriver implements BusDriver {
     } finally {
       await consumer.disconnect();
     }
-    return out.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
+    return out.sort(
+      (a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)),
+    );
   }
 
   async close(): Promise<void> {

@@ -19,9 +19,16 @@ class AcceptedHandler {
   constructor(private readonly journal: Journal) {}
 
   @OnEvent('keel.operation.accepted.v1')
-  async onAccepted(event: KeelEvent<'keel.operation.accepted.v1'>, ctx: ConsumeContext): Promise<void> {
+  async onAccepted(
+    event: KeelEvent<'keel.operation.accepted.v1'>,
+    ctx: ConsumeContext,
+  ): Promise<void> {
     await Promise.resolve();
-    this.journal.seen.push({ id: event.payload.operationId, group: ctx.group, type: event.payload.operationType });
+    this.journal.seen.push({
+      id: event.payload.operationId,
+      group: ctx.group,
+      type: event.payload.operationType,
+    });
   }
 }
 
@@ -39,7 +46,12 @@ describe('KeelBusTransport (NestJS custom transport strategy)', () => {
     await app.listen();
     await new EventBus(new InProcessBusDriver(broker)).publish(
       'keel.operation.accepted.v1',
-      { operationId: 'op-9', operationType: 'token.burn', params: {}, acceptedAt: new Date().toISOString() },
+      {
+        operationId: 'op-9',
+        operationType: 'token.burn',
+        params: {},
+        acceptedAt: new Date().toISOString(),
+      },
       { organizationId: 'org', correlationId: 'op-9' },
     );
     const journal = app.get(Journal);

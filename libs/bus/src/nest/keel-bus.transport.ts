@@ -1,7 +1,7 @@
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { isTopicName, type TopicName } from '@keel/events';
 import { lastValueFrom } from 'rxjs';
-import type { EventBus, EventHandler, HandlerMap, Subscription } from '../bus';
+import type { EventBus, EventHandler, Subscription } from '../bus';
 import type { RetryPolicy } from '../retry';
 
 export interface KeelBusTransportOptions {
@@ -41,7 +41,9 @@ export class KeelBusTransport extends Server implements CustomTransportStrategy 
       for (const [pattern, handler] of this.getHandlers()) {
         if (!handler.isEventHandler) continue;
         if (!isTopicName(pattern)) {
-          throw new UnknownTopicError(`@OnEvent/@EventPattern("${pattern}") is not a topic of the @keel/events catalog`);
+          throw new UnknownTopicError(
+            `@OnEvent/@EventPattern("${pattern}") is not a topic of the @keel/events catalog`,
+          );
         }
         handlers[pattern] = async (event, ctx) => {
           const result: unknown = await handler(event, ctx);
@@ -50,7 +52,7 @@ export class KeelBusTransport extends Server implements CustomTransportStrategy 
       }
       this.subscription = await this.options.bus.subscribe({
         group: this.options.group,
-        handlers: handlers as HandlerMap,
+        handlers: handlers,
         ...(this.options.retry ? { retry: this.options.retry } : {}),
       });
       await this.subscription.ready;

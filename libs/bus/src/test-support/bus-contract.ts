@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createEvent, encodeEvent, EventValidationError, type KeelEvent, type PayloadInput } from '@keel/events';
+import {
+  createEvent,
+  encodeEvent,
+  EventValidationError,
+  type KeelEvent,
+  type PayloadInput,
+} from '@keel/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus, type Subscription } from '../bus';
 import { listDeadLetters, replayDeadLetters } from '../dead-letters';
@@ -16,7 +22,11 @@ export interface BusContractTarget {
   teardown(): Promise<void>;
 }
 
-export async function waitFor(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => boolean,
+  timeoutMs: number,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -41,7 +51,12 @@ function statusPayload(operationId: string, sequence: number): PayloadInput<type
 }
 
 function acceptedPayload(operationId: string): PayloadInput<typeof ACCEPTED> {
-  return { operationId, operationType: 'token.mint', params: { amount: '1' }, acceptedAt: new Date().toISOString() };
+  return {
+    operationId,
+    operationType: 'token.mint',
+    params: { amount: '1' },
+    acceptedAt: new Date().toISOString(),
+  };
 }
 
 /**
@@ -95,7 +110,9 @@ export function runBusContract(name: string, setup: () => Promise<BusContractTar
       expect(got[0]!.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
       expect(headers[Headers.eventId]).toBe(sent.id);
       // Same trace as the producer's envelope.
-      expect(headers[Headers.traceparent]).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+      expect(headers[Headers.traceparent]).toMatch(
+        /^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/,
+      );
       await sub.stop();
     });
 
@@ -127,17 +144,35 @@ export function runBusContract(name: string, setup: () => Promise<BusContractTar
       const driver = target.newDriver();
       const bad = createEvent(
         REJECTED,
-        { operationId: `${run}-0`, error: { code: 'x', message: 'y' }, rejectedAt: new Date().toISOString() },
+        {
+          operationId: `${run}-0`,
+          error: { code: 'x', message: 'y' },
+          rejectedAt: new Date().toISOString(),
+        },
         { organizationId: ORG, correlationId: run },
       );
       // Valid envelope, invalid payload (as if from a buggy producer bypassing the bus).
       const invalidPayload = { ...bad, payload: { operationId: 42 } };
       await driver.send([
-        { topic: REJECTED, key: run, value: 'not json {', headers: { 'x-origin': 'test', [Headers.correlationId]: run } },
-        { topic: REJECTED, key: run, value: JSON.stringify(invalidPayload), headers: { [Headers.eventId]: bad.id } },
+        {
+          topic: REJECTED,
+          key: run,
+          value: 'not json {',
+          headers: { 'x-origin': 'test', [Headers.correlationId]: run },
+        },
+        {
+          topic: REJECTED,
+          key: run,
+          value: JSON.stringify(invalidPayload),
+          headers: { [Headers.eventId]: bad.id },
+        },
         { topic: REJECTED, key: run, value: encodeEvent(bad), headers: {} },
       ]);
-      await waitFor('the valid message after the malformed ones', () => got.length === 1, target.settleMs);
+      await waitFor(
+        'the valid message after the malformed ones',
+        () => got.length === 1,
+        target.settleMs,
+      );
       expect(got).toEqual([`${run}-0`]);
       let letters: Awaited<ReturnType<typeof listDeadLetters>> = [];
       const deadline = Date.now() + target.settleMs;
@@ -172,7 +207,10 @@ export function runBusContract(name: string, setup: () => Promise<BusContractTar
         },
       });
       await sub.ready;
-      await bus().publish(ACCEPTED, acceptedPayload(run), { organizationId: ORG, correlationId: run });
+      await bus().publish(ACCEPTED, acceptedPayload(run), {
+        organizationId: ORG,
+        correlationId: run,
+      });
       await waitFor('three attempts', () => attempts.length === 3, target.settleMs);
       expect(attempts).toEqual([1, 2, 3]);
       expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(20);
@@ -197,7 +235,10 @@ export function runBusContract(name: string, setup: () => Promise<BusContractTar
         },
       });
       await first.ready;
-      await bus().publish(ACCEPTED, acceptedPayload(run), { organizationId: ORG, correlationId: run });
+      await bus().publish(ACCEPTED, acceptedPayload(run), {
+        organizationId: ORG,
+        correlationId: run,
+      });
       await waitFor('first failure', () => failing >= 1, target.settleMs);
       await first.stop();
       const got: string[] = [];
@@ -231,8 +272,14 @@ export function runBusContract(name: string, setup: () => Promise<BusContractTar
           }
           sink.push(e.payload.operationId);
         };
-      const sub = await bus().subscribe({ group: g, handlers: { [SUBMITTED]: handlerFor(done, true) } });
-      const sub2 = await bus().subscribe({ group: other, handlers: { [SUBMITTED]: handlerFor(bystander, false) } });
+      const sub = await bus().subscribe({
+        group: g,
+        handlers: { [SUBMITTED]: handlerFor(done, true) },
+      });
+      const sub2 = await bus().subscribe({
+        group: other,
+        handlers: { [SUBMITTED]: handlerFor(bystander, false) },
+      });
       await Promise.all([sub.ready, sub2.ready]);
       const b = bus();
       const submit = (n: number, poison: boolean) =>
@@ -270,7 +317,10 @@ export function runBusContract(name: string, setup: () => Promise<BusContractTar
       expect(letters[0]!.originalHeaders[Headers.correlationId]).toBe(run);
 
       fixed = true;
-      const replayed = await replayDeadLetters(driver, SUBMITTED, { group: g, eventIds: [poison.id] });
+      const replayed = await replayDeadLetters(driver, SUBMITTED, {
+        group: g,
+        eventIds: [poison.id],
+      });
       expect(replayed).toHaveLength(1);
       await waitFor('replayed message', () => done.length === 3, target.settleMs);
       expect(done[2]).toBe(`${run}-0`);
@@ -298,7 +348,10 @@ export function runBusContract(name: string, setup: () => Promise<BusContractTar
         },
       });
       await sub.ready;
-      const ev = await bus().publish(ACCEPTED, acceptedPayload(run), { organizationId: ORG, correlationId: run });
+      const ev = await bus().publish(ACCEPTED, acceptedPayload(run), {
+        organizationId: ORG,
+        correlationId: run,
+      });
       await waitFor('three calls', () => calls === 3, target.settleMs);
       const driver = target.newDriver();
       let letters: Awaited<ReturnType<typeof listDeadLetters>> = [];
@@ -348,7 +401,8 @@ export function runBusContract(name: string, setup: () => Promise<BusContractTar
         () => [...seen.values()].reduce((n, l) => n + l.length, 0) === keys.length * perKey,
         target.settleMs * 3,
       );
-      for (const k of keys) expect(seen.get(k)).toEqual(Array.from({ length: perKey }, (_, i) => i));
+      for (const k of keys)
+        expect(seen.get(k)).toEqual(Array.from({ length: perKey }, (_, i) => i));
       expect(maxActive).toBeGreaterThan(1);
       await sub.stop();
     });
@@ -370,7 +424,10 @@ export function runBusContract(name: string, setup: () => Promise<BusContractTar
       const p = bus();
       const publishMany = async (from: number, to: number) => {
         for (let i = from; i < to; i++) {
-          await p.publish(STATUS, statusPayload(`${run}-${i}`, 0), { organizationId: ORG, correlationId: `${run}-${i}` });
+          await p.publish(STATUS, statusPayload(`${run}-${i}`, 0), {
+            organizationId: ORG,
+            correlationId: `${run}-${i}`,
+          });
         }
       };
       // A joining member is assigned partitions once the group has rebalanced;
@@ -387,7 +444,11 @@ export function runBusContract(name: string, setup: () => Promise<BusContractTar
       await publishMany(published, published + 40);
       published += 40;
       const received = () => new Set([...byMember.a, ...byMember.b]).size;
-      await waitFor('every event, the rest by the survivor', () => received() === published, target.settleMs * 3);
+      await waitFor(
+        'every event, the rest by the survivor',
+        () => received() === published,
+        target.settleMs * 3,
+      );
       expect(received()).toBe(published);
       await b.stop();
     });

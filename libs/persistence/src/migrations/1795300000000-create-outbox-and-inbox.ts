@@ -21,8 +21,12 @@ export class CreateOutboxAndInbox1795300000000 implements MigrationInterface {
         attempts      integer     NOT NULL DEFAULT 0,
         last_error    text
       )`);
-    await q.query(`CREATE INDEX keel_outbox_unsent_by_key ON keel_outbox (partition_key, id) WHERE sent_at IS NULL`);
-    await q.query(`CREATE INDEX keel_outbox_sent_at ON keel_outbox (sent_at) WHERE sent_at IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX keel_outbox_unsent_by_key ON keel_outbox (partition_key, id) WHERE sent_at IS NULL`,
+    );
+    await q.query(
+      `CREATE INDEX keel_outbox_sent_at ON keel_outbox (sent_at) WHERE sent_at IS NOT NULL`,
+    );
     await q.query(`
       CREATE TABLE keel_inbox (
         consumer_group text        NOT NULL,

@@ -21,7 +21,10 @@ async function main(): Promise<void> {
   };
   const name = env('KEEL_CONSUMER_NAME');
   const pauseAfter = process.env['KEEL_PAUSE_AFTER_COMMIT'];
-  const ds = await openDataSource({ url: env('KEEL_DATABASE_URL'), migrations: [CreateTestEffects1795300000001] });
+  const ds = await openDataSource({
+    url: env('KEEL_DATABASE_URL'),
+    migrations: [CreateTestEffects1795300000001],
+  });
   const bus = new EventBus(
     new KafkaBusDriver({
       brokers: env('KEEL_KAFKA_BROKERS').split(','),

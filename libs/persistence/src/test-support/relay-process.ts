@@ -19,7 +19,13 @@ async function main(): Promise<void> {
   };
   const pause = process.env['KEEL_PAUSE_AFTER_PUBLISH'] === '1';
   const ds = await openDataSource({ url: env('KEEL_DATABASE_URL') });
-  const bus = new EventBus(new KafkaBusDriver({ brokers: env('KEEL_KAFKA_BROKERS').split(','), clientId: 'relay', logger }));
+  const bus = new EventBus(
+    new KafkaBusDriver({
+      brokers: env('KEEL_KAFKA_BROKERS').split(','),
+      clientId: 'relay',
+      logger,
+    }),
+  );
   const publisher = {
     publishEvents: async (items: readonly PublishItem[]) => {
       await bus.publishEvents(items);
@@ -27,7 +33,11 @@ async function main(): Promise<void> {
       if (pause) await new Promise<never>(() => undefined);
     },
   };
-  const relay = new OutboxRelay({ dataSource: ds, publisher, batchSize: Number(process.env['KEEL_BATCH'] ?? 500) });
+  const relay = new OutboxRelay({
+    dataSource: ds,
+    publisher,
+    batchSize: Number(process.env['KEEL_BATCH'] ?? 500),
+  });
   relay.start();
   process.stdout.write('READY relay\n');
 }
