@@ -1,0 +1,71 @@
+import { type ConfigOf, loadConfig, shapes, variable } from '@keel/config';
+import { z } from 'zod';
+
+export const keyGuardianVariables = {
+  databaseUrl: variable({
+    env: 'KEEL_DATABASE_URL',
+    schema: shapes.url(['postgres', 'postgresql']),
+    description: 'PostgreSQL URL of the key-guardian database (keystore, inbox, outbox)',
+    fix: 'Set KEEL_DATABASE_URL=postgres://user@host:5432/key_guardian',
+    sensitive: true,
+  }),
+  masterKey: variable({
+    env: 'KEEL_KEYSTORE_MASTER_KEY',
+    schema: shapes.hex32(),
+    description: 'master key that wraps every wallet data key (AES-256)',
+    fix: 'Generate one with `openssl rand -hex 32` and keep it in a secret store',
+    sensitive: true,
+  }),
+  masterKeyId: variable({
+    env: 'KEEL_KEYSTORE_MASTER_KEY_ID',
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, dot, dash or underscore'),
+    description: 'identifier of the master key, stored with each wrapped data key (for rotation)',
+    fix: 'Set KEEL_KEYSTORE_MASTER_KEY_ID=v1 (change it when the master key rotates)',
+    default: 'v1',
+  }),
+  busDriver: variable({
+    env: 'KEEL_BUS_DRIVER',
+    schema: shapes.oneOf(['kafka', 'in-process'] as const),
+    description: 'bus driver',
+    fix: 'Set KEEL_BUS_DRIVER=kafka (with KEEL_KAFKA_BROKERS) or in-process',
+    default: 'kafka' as const,
+  }),
+  kafkaBrokers: variable({
+    env: 'KEEL_KAFKA_BROKERS',
+    schema: shapes.csv(),
+    description: 'Kafka bootstrap brokers (host:port, comma-separated)',
+    fix: 'Set KEEL_KAFKA_BROKERS=127.0.0.1:9092',
+    default: [] as string[],
+  }),
+  httpPort: variable({
+    env: 'KEEL_HTTP_PORT',
+    schema: shapes.port(),
+    description: 'port of the internal HTTP API (health, wallets)',
+    fix: 'Set KEEL_HTTP_PORT to a free TCP port',
+    default: 3106,
+  }),
+  httpHost: variable({
+    env: 'KEEL_HTTP_HOST',
+    schema: shapes.string(),
+    description: 'interface to listen on',
+    fix: 'Set KEEL_HTTP_HOST=0.0.0.0 to listen on every interface',
+    default: '127.0.0.1',
+  }),
+  logLevel: variable({
+    env: 'KEEL_LOG_LEVEL',
+    schema: shapes.logLevel(),
+    description: 'minimum log level',
+    fix: 'Set KEEL_LOG_LEVEL=info',
+    default: 'info' as const,
+  }),
+};
+
+export type KeyGuardianConfig = ConfigOf<typeof keyGuardianVariables>;
+
+export function loadKeyGuardianConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): KeyGuardianConfig {
+  return loadConfig('key-guardian', keyGuardianVariables, env);
+}

@@ -1,0 +1,255 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { EventBus, KafkaBusDriver, type Subscription } from '@keel/bus';
+import { serializeUnsignedTransaction, signingHashOf } from '@keel/chain';
+import type { KeelEvent } from '@keel/events';
+import { createLogger } from '@keel/telemetry';
+import {
+  createTestDatabase,
+  freePort,
+  type KafkaMockHandle,
+  startKafkaMock,
+  type TestDatabaseHandle,
+} from '@keel/testing';
+import { type Hex, recoverAddress, recoverMessageAddress, recoverTypedDataAddress } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningKeyGuardian, startKeyGuardian } from './bootstrap';
+import { loadKeyGuardianConfig } from './config';
+import { EnvelopeCipher } from './keystore/envelope-cipher';
+import { KeystoreRepository } from './keystore/keystore.repository';
+import { LocalKeystoreSigner } from './signer/local-keystore.signer';
+import { SignerError } from './signer/unified-signer';
+
+const ORG = 'org-kg';
+// anvil's first development key: public, used only to prove it never reaches a log.
+const KNOWN_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80' as Hex;
+const masterKey = randomBytes(32).toString('hex');
+
+let db: TestDatabaseHandle;
+let kafka: KafkaMockHandle;
+let kg: RunningKeyGuardian;
+let client: EventBus;
+let sub: Subscription;
+const logLines: string[] = [];
+const results = new Map<string, KeelEvent<'keel.key.sign.result.v1'>[]>();
+
+async function resultFor(
+  requestId: string,
+  count = 1,
+  timeoutMs = 30_000,
+): Promise<KeelEvent<'keel.key.sign.result.v1'>[]> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const got = results.get(requestId) ?? [];
+    if (got.length >= count) return got;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no key.sign.result for ${requestId}`);
+}
+
+function unsignedTx(nonce = 0, chainId = 31337): Hex {
+  return serializeUnsignedTransaction({
+    chainId,
+    nonce,
+    to: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC',
+    data: '0x',
+    value: 1n,
+    gas: 21_000n,
+    maxFeePerGas: 2_000_000_000n,
+    maxPriorityFeePerGas: 1_000_000n,
+  });
+}
+
+beforeAll(async () => {
+  [db, kafka] = await Promise.all([
+    createTestDatabase({ prefix: 'key_guardian' }),
+    startKafkaMock(),
+  ]);
+  const config = loadKeyGuardianConfig({
+    KEEL_DATABASE_URL: db.url,
+    KEEL_KEYSTORE_MASTER_KEY: masterKey,
+    KEEL_BUS_DRIVER: 'kafka',
+    KEEL_KAFKA_BROKERS: kafka.bootstrapServers,
+    KEEL_HTTP_PORT: String(await freePort()),
+    KEEL_LOG_LEVEL: 'debug',
+  });
+  const logger = createLogger({
+    service: 'key-guardian',
+    level: 'debug',
+    destination: { write: (l: string) => void logLines.push(l) },
+  });
+  kg = await startKeyGuardian(config, { logger });
+  client = new EventBus(new KafkaBusDriver({ brokers: kafka.brokers, clientId: 'kg-test' }));
+  sub = await client.subscribe({
+    group: 'kg-test',
+    handlers: {
+      'keel.key.sign.result.v1': async (event) => {
+        const list = results.get(event.payload.requestId) ?? [];
+        list.push(event);
+        results.set(event.payload.requestId, list);
+      },
+    },
+  });
+  await sub.ready;
+});
+
+afterAll(async () => {
+  await sub?.stop();
+  await client?.close();
+  await kg?.close();
+  await Promise.all([db?.drop(), kafka?.stop()]);
+});
+
+describe('key-guardian', () => {
+  it('creates and lists wallets over its internal API, answers health', async () => {
+    const res = await fetch(`${kg.url}/internal/v1/wallets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ organizationId: ORG, label: 'treasury' }),
+    });
+    expect(res.status).toBe(201);
+    const wallet = (await res.json()) as { address: string; provider: string };
+    expect(wallet.address).toMatch(/^0x[0-9a-fA-F]{40}$/);
+    expect(wallet.provider).toBe('local');
+    expect(JSON.stringify(wallet)).not.toMatch(/privateKey|ciphertext/i);
+    const list = (await (
+      await fetch(`${kg.url}/internal/v1/wallets?organizationId=${ORG}`)
+    ).json()) as { address: string }[];
+    expect(list.map((w) => w.address)).toContain(wallet.address);
+    expect(
+      (
+        await fetch(`${kg.url}/internal/v1/wallets`, {
+          method: 'POST',
+          body: '{}',
+          headers: { 'content-type': 'application/json' },
+        })
+      ).status,
+    ).toBe(422);
+    expect((await fetch(`${kg.url}/health`)).status).toBe(200);
+    // Another organization does not see it.
+    const other = (await (
+      await fetch(`${kg.url}/internal/v1/wallets?organizationId=other`)
+    ).json()) as unknown[];
+    expect(other).toEqual([]);
+  });
+
+  it('signs key.sign.requested over Kafka once per event, and the same request id never signs another payload', async () => {
+    const wallet = await kg.signer.importWallet(ORG, KNOWN_KEY, 'dev');
+    const requestId = randomUUID();
+    const unsigned = unsignedTx();
+    const event = await client.publish(
+      'keel.key.sign.requested.v1',
+      {
+        requestId,
+        operationId: 'op-1',
+        signer: wallet.address,
+        chainId: 31337,
+        unsignedTransaction: unsigned,
+      },
+      { organizationId: ORG, correlationId: 'op-1' },
+    );
+    const [first] = await resultFor(requestId);
+    expect(first?.payload.outcome).toBe('signed');
+    if (first?.payload.outcome !== 'signed') return;
+    expect(first.causationId).toBe(event.id);
+    expect(
+      await recoverAddress({
+        hash: signingHashOf(unsigned),
+        signature: first.payload.signature as Hex,
+      }),
+    ).toBe(wallet.address);
+
+    // The same event delivered again (crash before commit): the inbox makes it a no-op.
+    await client.publishEvents([{ topic: 'keel.key.sign.requested.v1', event }]);
+    // A new event with the same request id and payload: the recorded signature again.
+    await client.publish(
+      'keel.key.sign.requested.v1',
+      {
+        requestId,
+        operationId: 'op-1',
+        signer: wallet.address,
+        chainId: 31337,
+        unsignedTransaction: unsigned,
+      },
+      { organizationId: ORG, correlationId: 'op-1' },
+    );
+    const two = await resultFor(requestId, 2);
+    expect(two[1]?.payload).toEqual(first.payload);
+    // Another payload under the same request id is refused.
+    await client.publish(
+      'keel.key.sign.requested.v1',
+      {
+        requestId,
+        operationId: 'op-1',
+        signer: wallet.address,
+        chainId: 31337,
+        unsignedTransaction: unsignedTx(1),
+      },
+      { organizationId: ORG, correlationId: 'op-1' },
+    );
+    const three = await resultFor(requestId, 3);
+    expect(three[2]?.payload.outcome === 'refused' && three[2].payload.error.code).toBe(
+      'REQUEST_ID_REUSED',
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(results.get(requestId)).toHaveLength(3);
+  });
+
+  it('refuses an unknown wallet, a chain mismatch and malformed bytes with typed errors', async () => {
+    const wallet = (await kg.signer.listWallets(ORG))[0]!;
+    const cases: [string, string, Hex, number][] = [
+      ['WALLET_NOT_FOUND', '0x0000000000000000000000000000000000000bad', unsignedTx(), 31337],
+      ['CHAIN_MISMATCH', wallet.address, unsignedTx(0, 1), 31337],
+      ['MALFORMED_TRANSACTION', wallet.address, '0x02c0ffee', 31337],
+    ];
+    for (const [code, signer, unsigned, chainId] of cases) {
+      const requestId = randomUUID();
+      await client.publish(
+        'keel.key.sign.requested.v1',
+        { requestId, operationId: 'op-2', signer, chainId, unsignedTransaction: unsigned },
+        { organizationId: ORG, correlationId: 'op-2' },
+      );
+      const [r] = await resultFor(requestId);
+      expect(r?.payload.outcome === 'refused' && r.payload.error.code).toBe(code);
+    }
+  });
+
+  it('signs messages and typed data through the unified signer', async () => {
+    const wallet = (await kg.signer.listWallets(ORG)).find((w) => w.label === 'dev')!;
+    const ref = { organizationId: ORG, address: wallet.address };
+    const sig = await kg.signer.signMessage(ref, 'hello keel');
+    expect(await recoverMessageAddress({ message: 'hello keel', signature: sig })).toBe(
+      wallet.address,
+    );
+    const typed = {
+      domain: { name: 'Keel', version: '1', chainId: 31337 },
+      types: { Mail: [{ name: 'contents', type: 'string' }] },
+      primaryType: 'Mail' as const,
+      message: { contents: 'hi' },
+    };
+    const tsig = await kg.signer.signTypedData(ref, typed);
+    expect(await recoverTypedDataAddress({ ...typed, signature: tsig })).toBe(wallet.address);
+  });
+
+  it('with the wrong master key, refuses with a typed error that carries no key material', async () => {
+    const wrong = new LocalKeystoreSigner(
+      new KeystoreRepository(kg.dataSource),
+      new EnvelopeCipher(randomBytes(32).toString('hex'), 'v1'),
+    );
+    const wallet = (await kg.signer.listWallets(ORG)).find((w) => w.label === 'dev')!;
+    const err = await wrong
+      .signMessage({ organizationId: ORG, address: wallet.address }, 'x')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SignerError);
+    expect((err as SignerError).code).toBe('KEYSTORE_INTEGRITY');
+    const text = `${(err as Error).message}${(err as Error).stack ?? ''}${JSON.stringify(err)}`;
+    expect(text).not.toContain(KNOWN_KEY.slice(2));
+  });
+
+  it('wrote no key material to its logs', () => {
+    const all = logLines.join('\n').toLowerCase();
+    expect(logLines.length).toBeGreaterThan(3);
+    expect(all).toContain('signing request handled');
+    expect(all).not.toContain(KNOWN_KEY.slice(2));
+    expect(all).not.toContain(masterKey.toLowerCase());
+  });
+});

@@ -1,0 +1,67 @@
+import type { Hex } from 'viem';
+import type { EntityManager } from 'typeorm';
+
+export interface SigningRequestRecord {
+  readonly requestId: string;
+  readonly organizationId: string;
+  readonly operationId: string;
+  readonly signer: string;
+  readonly signingHash: Hex;
+  readonly outcome: 'signed' | 'refused';
+  readonly signature: Hex | null;
+  readonly errorCode: string | null;
+}
+
+interface Row {
+  request_id: string;
+  organization_id: string;
+  operation_id: string;
+  signer: string;
+  signing_hash: string;
+  outcome: 'signed' | 'refused';
+  signature: string | null;
+  error_code: string | null;
+}
+
+/**
+ * Every signing request and its outcome, keyed by request id: a request id is
+ * signed at most once, so a replay gets the same signature and a different
+ * payload under a known request id is refused.
+ */
+export class SigningRequestRepository {
+  async find(manager: EntityManager, requestId: string): Promise<SigningRequestRecord | null> {
+    const rows = await manager.query<Row[]>(
+      `SELECT * FROM kg_signing_request WHERE request_id = $1 FOR UPDATE`,
+      [requestId],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      requestId: r.request_id,
+      organizationId: r.organization_id,
+      operationId: r.operation_id,
+      signer: r.signer,
+      signingHash: r.signing_hash as Hex,
+      outcome: r.outcome,
+      signature: r.signature as Hex | null,
+      errorCode: r.error_code,
+    };
+  }
+
+  async insert(manager: EntityManager, record: SigningRequestRecord): Promise<void> {
+    await manager.query(
+      `INSERT INTO kg_signing_request (request_id, organization_id, operation_id, signer, signing_hash, outcome, signature, error_code)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+      [
+        record.requestId,
+        record.organizationId,
+        record.operationId,
+        record.signer,
+        record.signingHash,
+        record.outcome,
+        record.signature,
+        record.errorCode,
+      ],
+    );
+  }
+}
