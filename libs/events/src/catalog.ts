@@ -259,6 +259,11 @@ export const catalog = {
         nonceReservationId: z.string().min(1).max(256).optional(),
         gasLimit: uint.optional(),
         fees: eip1559Fees.optional(),
+        /**
+         * Set on a re-priced replacement (same nonce, higher fees): the hash of
+         * the stuck transaction these bytes replace. Only one of them can be mined.
+         */
+        replaces: hash32.optional(),
       }),
       z.object({
         outcome: z.literal('failed'),
