@@ -1,3 +1,5 @@
 export * from './operation-types';
 export * from './permissions';
 export * from './problem';
+export * from './operation-view';
+export * from './compliance-simulation';

@@ -122,3 +122,15 @@ export function parseOperation(type: string, params: unknown): ParseOperationRes
 export function assetOf(operation: ParsedOperation): string {
   return operation.params.asset;
 }
+
+/** A stable digest of an operation request, for idempotency-key comparison. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -152,3 +152,18 @@ export const problems = {
       retryable: true,
     }),
 };
+
+/** Parses a value with a schema, or throws the 422 validation problem listing every issue. */
+export function validateOrThrow<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  what: string,
+): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({
+    path: i.path.length ? i.path.map(String).join('.') : '(root)',
+    message: i.message,
+  }));
+  throw problems.validation(`Invalid ${what}`, issues);
+}

@@ -1,0 +1,70 @@
+import { operationStatuses } from '@keel/events';
+import { z } from 'zod';
+
+/** One transaction of an operation as the API shows it. */
+export const transactionViewSchema = z.object({
+  index: z.number().int().nonnegative(),
+  chainId: z.number().int(),
+  from: z.string(),
+  to: z.string(),
+  nonce: z.string().nullable(),
+  hash: z.string().nullable(),
+  status: z.enum(['prepared', 'signed', 'broadcast', 'mined', 'reverted', 'failed']),
+  blockNumber: z.string().nullable(),
+  confirmations: z.number().int().nonnegative(),
+  gasUsed: z.string().nullable(),
+});
+
+export const operationErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  /** For a compliance denial: the module that denied, and its reason. */
+  module: z.string().optional(),
+  reason: z.string().optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** `GET /api/v1/operations/{id}`. */
+export const operationViewSchema = z.object({
+  id: z.string(),
+  organizationId: z.string(),
+  type: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  signer: z.string().nullable(),
+  status: z.enum(operationStatuses),
+  subStatus: z.string().nullable(),
+  error: operationErrorSchema.nullable(),
+  transactions: z.array(transactionViewSchema),
+  history: z.array(
+    z.object({
+      sequence: z.number().int().nonnegative(),
+      status: z.enum(operationStatuses),
+      subStatus: z.string().nullable(),
+      at: z.string(),
+    }),
+  ),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type OperationView = z.infer<typeof operationViewSchema>;
+
+export const operationListSchema = z.object({
+  items: z.array(operationViewSchema),
+  nextCursor: z.string().nullable(),
+});
+export type OperationList = z.infer<typeof operationListSchema>;
+
+/** Query of `GET /api/v1/operations`. */
+export const operationListQuerySchema = z.strictObject({
+  status: z.enum(operationStatuses).optional(),
+  type: z.string().max(64).optional(),
+  signer: z.string().max(42).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type OperationListQuery = z.infer<typeof operationListQuerySchema>;
+
+export const terminalStatuses = ['COMPLETED', 'FAILED', 'DEAD_LETTER', 'CANCELLED'] as const;
+export function isTerminalStatus(status: string): boolean {
+  return (terminalStatuses as readonly string[]).includes(status);
+}

@@ -1,0 +1,75 @@
+import {
+  EventBus,
+  InProcessBroker,
+  InProcessBusDriver,
+  KafkaBusDriver,
+  type BusLogger,
+} from '@keel/bus';
+import { type ConfigOf, shapes, variable } from '@keel/config';
+import { z } from 'zod';
+
+/** Configuration every service that talks over the bus shares. */
+export const busVariables = {
+  busDriver: variable({
+    env: 'KEEL_BUS_DRIVER',
+    schema: shapes.oneOf(['kafka', 'in-process'] as const),
+    description: 'bus driver: kafka (distributed) or in-process (embedded, one process)',
+    fix: 'Set KEEL_BUS_DRIVER=kafka and KEEL_KAFKA_BROKERS, or in-process for embedded mode.',
+    default: 'kafka' as const,
+  }),
+  kafkaBrokers: variable({
+    env: 'KEEL_KAFKA_BROKERS',
+    schema: shapes.csv(),
+    description: 'comma-separated Kafka bootstrap brokers (host:port)',
+    fix: 'Set KEEL_KAFKA_BROKERS=127.0.0.1:9092 (several separated by commas).',
+    default: [] as string[],
+  }),
+};
+export type BusConfig = ConfigOf<typeof busVariables>;
+
+export const databaseVariables = {
+  databaseUrl: variable({
+    env: 'KEEL_DATABASE_URL',
+    schema: shapes.url(['postgres', 'postgresql']),
+    description: 'PostgreSQL URL of the service database',
+    fix: 'Set KEEL_DATABASE_URL=postgres://user@host:5432/db',
+    sensitive: true,
+  }),
+};
+
+export const httpVariables = {
+  httpPort: variable({
+    env: 'KEEL_HTTP_PORT',
+    schema: shapes.port(),
+    description: 'HTTP port (API or internal API, and health endpoints)',
+    fix: 'Set KEEL_HTTP_PORT to a free TCP port.',
+  }),
+  httpHost: variable({
+    env: 'KEEL_HTTP_HOST',
+    schema: z.string().min(1),
+    description: 'interface to listen on',
+    fix: 'Set KEEL_HTTP_HOST=0.0.0.0 to listen on every interface.',
+    default: '127.0.0.1',
+  }),
+};
+
+/**
+ * The service's bus. One in-process broker per process: embedded mode passes
+ * its shared broker instead.
+ */
+export function createBus(
+  config: BusConfig,
+  clientId: string,
+  logger: BusLogger,
+  broker: InProcessBroker = new InProcessBroker(),
+): EventBus {
+  if (config.busDriver === 'in-process')
+    return new EventBus(new InProcessBusDriver(broker), { logger });
+  if (config.kafkaBrokers.length === 0) {
+    throw new Error('KEEL_KAFKA_BROKERS is required when KEEL_BUS_DRIVER=kafka');
+  }
+  return new EventBus(
+    new KafkaBusDriver({ brokers: config.kafkaBrokers, clientId, logger, kafkaLogLevel: 'error' }),
+    { logger },
+  );
+}

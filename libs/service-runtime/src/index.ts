@@ -1,0 +1,3 @@
+export * from './bus-config';
+export * from './json-body';
+export * from './run-service';

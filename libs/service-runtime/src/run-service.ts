@@ -1,0 +1,59 @@
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { type EventBus, KeelBusTransport } from '@keel/bus';
+import { ProblemFilter } from '@keel/http-problem';
+import { type Logger, NestLogger } from '@keel/telemetry';
+import { jsonBodyParser } from './json-body';
+
+export interface RunServiceOptions {
+  readonly name: string;
+  readonly module: DynamicModule;
+  readonly logger: Logger;
+  /** The bus and consumer group, when the service consumes topics. */
+  readonly bus?: EventBus;
+  readonly consumes?: boolean;
+  readonly http: { readonly port: number; readonly host: string; readonly bodyLimitBytes?: number };
+  /** Called with the app before it listens (e.g. to mount OpenAPI). */
+  readonly configure?: (app: INestApplication) => void | Promise<void>;
+}
+
+export interface RunningService {
+  readonly app: INestApplication;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one Keel service: an HTTP app (API or internal API, health) with the
+ * problem envelope everywhere, plus the bus consumer (Nest microservice over
+ * KeelBusTransport) when the service consumes topics.
+ */
+export async function runService(options: RunServiceOptions): Promise<RunningService> {
+  const app = await NestFactory.create<NestExpressApplication>(options.module, {
+    logger: new NestLogger(options.logger),
+    bodyParser: false,
+    abortOnError: false,
+  });
+  app.use(jsonBodyParser(options.http.bodyLimitBytes ?? 256 * 1024));
+  app.useGlobalFilters(new ProblemFilter(options.logger));
+  app.enableShutdownHooks();
+  if (options.configure) await options.configure(app);
+  if (options.bus && options.consumes) {
+    app.connectMicroservice({
+      strategy: new KeelBusTransport({ bus: options.bus, group: options.name }),
+    });
+    await app.startAllMicroservices();
+  }
+  await app.listen(options.http.port, options.http.host);
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  options.logger.info({ url }, `${options.name} listening`);
+  return {
+    app,
+    url,
+    close: async () => {
+      await app.close();
+      await options.bus?.close();
+    },
+  };
+}

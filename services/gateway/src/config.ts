@@ -1,0 +1,51 @@
+import { type ConfigOf, loadConfig, shapes, variable } from '@keel/config';
+import { busVariables, httpVariables } from '@keel/service-runtime';
+
+export const gatewayVariables = {
+  ...busVariables,
+  ...httpVariables,
+  logLevel: variable({
+    env: 'KEEL_LOG_LEVEL',
+    schema: shapes.logLevel(),
+    description: 'minimum log level',
+    fix: 'Set KEEL_LOG_LEVEL to one of fatal, error, warn, info, debug, trace, silent.',
+    default: 'info' as const,
+  }),
+  requestControlsUrl: variable({
+    env: 'KEEL_REQUEST_CONTROLS_URL',
+    schema: shapes.url(['http', 'https']),
+    description: 'internal URL of the request-controls service',
+    fix: 'Set KEEL_REQUEST_CONTROLS_URL=http://request-controls:8080',
+  }),
+  executionEngineUrl: variable({
+    env: 'KEEL_EXECUTION_ENGINE_URL',
+    schema: shapes.url(['http', 'https']),
+    description: 'internal URL of the execution-engine service (operation reads)',
+    fix: 'Set KEEL_EXECUTION_ENGINE_URL=http://execution-engine:8080',
+  }),
+  complianceSimulatorUrl: variable({
+    env: 'KEEL_COMPLIANCE_SIMULATOR_URL',
+    schema: shapes.url(['http', 'https']),
+    description: 'internal URL of the compliance-simulator service',
+    fix: 'Set KEEL_COMPLIANCE_SIMULATOR_URL=http://compliance-simulator:8080',
+  }),
+  bodyLimitBytes: variable({
+    env: 'KEEL_HTTP_BODY_LIMIT_BYTES',
+    schema: shapes.positiveInt(),
+    description: 'largest accepted request body in bytes',
+    fix: 'Set KEEL_HTTP_BODY_LIMIT_BYTES to a positive integer (default 262144).',
+    default: 256 * 1024,
+  }),
+  sseIntervalMs: variable({
+    env: 'KEEL_SSE_POLL_INTERVAL_MS',
+    schema: shapes.positiveInt(),
+    description: 'how often the status stream checks for changes',
+    fix: 'Set KEEL_SSE_POLL_INTERVAL_MS to a positive integer of milliseconds.',
+    default: 250,
+  }),
+};
+export type GatewayConfig = ConfigOf<typeof gatewayVariables>;
+
+export function loadGatewayConfig(env: Readonly<Record<string, string | undefined>> = process.env) {
+  return loadConfig('gateway', gatewayVariables, env);
+}

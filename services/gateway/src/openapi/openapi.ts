@@ -1,0 +1,79 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import {
+  operationListSchema,
+  operationParamSchemas,
+  operationTypes,
+  operationViewSchema,
+  problemSchema,
+  simulateTransferRequestSchema,
+  simulateTransferResultSchema,
+} from '@keel/operations';
+import { z } from 'zod';
+
+type SchemaObject = Record<string, unknown>;
+
+function jsonSchema(schema: z.ZodType): SchemaObject {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+  }) as SchemaObject;
+  return rest;
+}
+
+/** The OpenAPI document; request and response schemas come from the same zod schemas that validate. */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Keel API')
+    .setDescription(
+      'Operations on tokenized assets through the verified signing flow. Every error uses the problem envelope.',
+    )
+    .setVersion('1')
+    .addServer('/api/v1')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'apiKey')
+    .build();
+  const doc = SwaggerModule.createDocument(app, config, { ignoreGlobalPrefix: true });
+  const requestVariants = operationTypes.map((type) => ({
+    type: 'object',
+    required: ['type', 'params'],
+    additionalProperties: false,
+    properties: {
+      type: { const: type },
+      params: jsonSchema(operationParamSchemas[type]),
+      signer: { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' },
+    },
+  }));
+  doc.components = {
+    ...doc.components,
+    schemas: {
+      ...doc.components?.schemas,
+      OperationRequest: { oneOf: requestVariants } as SchemaObject,
+      SubmittedOperation: {
+        type: 'object',
+        properties: {
+          operationId: { type: 'string' },
+          status: { const: 'RECEIVED' },
+          statusUrl: { type: 'string' },
+        },
+      } as SchemaObject,
+      Operation: jsonSchema(operationViewSchema),
+      OperationList: jsonSchema(operationListSchema),
+      Problem: jsonSchema(problemSchema),
+      SimulateTransferRequest: jsonSchema(simulateTransferRequestSchema),
+      SimulateTransferResult: jsonSchema(simulateTransferResultSchema),
+    },
+  };
+  return doc;
+}
+
+export function mountOpenApi(app: INestApplication): void {
+  const doc = buildOpenApiDocument(app);
+  const body = JSON.stringify(doc);
+  const http = app.getHttpAdapter();
+  http.get(
+    '/api/v1/openapi.json',
+    (_req: unknown, res: { type(t: string): { send(b: string): void } }) => {
+      res.type('application/json').send(body);
+    },
+  );
+}

@@ -1,0 +1,46 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EventBus } from '@keel/bus';
+import { problems } from '@keel/operations';
+import type { Logger } from '@keel/telemetry';
+import { EVENT_BUS, LOGGER } from '../tokens';
+import type { Admission } from '../access/request-controls.repository';
+
+/**
+ * Publishes operation.submitted. The gateway has no database: an admitted
+ * operation whose publish failed is published again when the client retries
+ * with the same Idempotency-Key (consumers dedupe by operation id).
+ */
+@Injectable()
+export class OperationSubmissionPublisher {
+  constructor(
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async publish(admission: Admission, idempotencyKey: string): Promise<void> {
+    try {
+      await this.bus.publish(
+        'keel.operation.submitted.v1',
+        {
+          operationId: admission.operationId,
+          operationType: admission.operation.type,
+          params: admission.operation.params,
+          ...(admission.signer ? { signer: admission.signer } : {}),
+          idempotencyKey,
+          submittedBy: { kind: 'api-key', id: admission.principal.apiKeyId },
+          submittedAt: new Date().toISOString(),
+        },
+        {
+          organizationId: admission.principal.organizationId,
+          correlationId: admission.operationId,
+        },
+      );
+    } catch (err) {
+      this.logger.error(
+        { err, operationId: admission.operationId },
+        'publishing operation.submitted failed',
+      );
+      throw problems.unavailable('event bus');
+    }
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { AdmissionsController } from './admissions.controller';
+import { OperationSubmittedHandler } from './handlers/operation-submitted.handler';
+import { IdempotencyRepository } from './idempotency.repository';
+import { AdmitOperationUseCase } from './usecases/admit-operation/admit-operation.usecase';
+import { AuthorizeSubmittedOperationUseCase } from './usecases/authorize-submitted-operation/authorize-submitted-operation.usecase';
+
+@Module({
+  imports: [ApiKeysModule],
+  controllers: [AdmissionsController, OperationSubmittedHandler],
+  providers: [IdempotencyRepository, AdmitOperationUseCase, AuthorizeSubmittedOperationUseCase],
+})
+export class AdmissionsModule {}

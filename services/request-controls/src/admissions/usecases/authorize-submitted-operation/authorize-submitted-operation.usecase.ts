@@ -1,0 +1,97 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EventBus } from '@keel/bus';
+import type { KeelEvent } from '@keel/events';
+import { Problem } from '@keel/operations';
+import { AuthenticateApiKeyUseCase } from '../../../api-keys/usecases/authenticate-api-key/authenticate-api-key.usecase';
+import { EVENT_BUS } from '../../../tokens';
+import { checkOperation } from '../admit-operation/admit-operation.usecase';
+
+type Submitted = KeelEvent<'keel.operation.submitted.v1'>;
+
+/**
+ * The authoritative request-control decision for a submitted operation:
+ * accepted or rejected, published for the execution engine. The decision is
+ * a pure function of the event and the key's current state, so a redelivery
+ * publishes the same decision again and the engine's inbox drops the copy.
+ */
+@Injectable()
+export class AuthorizeSubmittedOperationUseCase {
+  constructor(
+    private readonly authenticate: AuthenticateApiKeyUseCase,
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+  ) {}
+
+  async execute(event: Submitted, traceparent: string | null): Promise<void> {
+    const p = event.payload;
+    const meta = {
+      organizationId: event.organizationId,
+      correlationId: p.operationId,
+      causationId: event.id,
+      traceparent,
+    };
+    const reject = async (code: string, message: string, details: Record<string, unknown> = {}) => {
+      await this.bus.publish(
+        'keel.operation.rejected.v1',
+        {
+          operationId: p.operationId,
+          error: { code, message, retryable: false, details },
+          rejectedAt: new Date().toISOString(),
+        },
+        meta,
+      );
+    };
+
+    let roles: string[] = [];
+    switch (p.submittedBy.kind) {
+      case 'api-key': {
+        const principal = await this.authenticate.principalOf(p.submittedBy.id);
+        if (!principal) return reject('UNAUTHENTICATED', 'The API key is unknown or was revoked.');
+        if (principal.organizationId !== event.organizationId) {
+          return reject(
+            'FORBIDDEN',
+            'The API key does not belong to the organization of the operation.',
+          );
+        }
+        try {
+          checkOperation(principal, p.operationType, p.params);
+        } catch (err) {
+          if (!(err instanceof Problem)) throw err;
+          return reject(
+            err.init.category === 'validation' ? 'INVALID_OPERATION' : 'FORBIDDEN',
+            err.init.why,
+            {
+              ...err.init.details,
+            },
+          );
+        }
+        roles = [...principal.roles];
+        break;
+      }
+      case 'internal':
+        // Trusted internal callers (add-on services) are authorized by deployment.
+        roles = ['internal'];
+        break;
+      case 'ingress':
+        // Kafka ingress with per-message authentication arrives with issue 7.
+        return reject(
+          'INGRESS_NOT_SUPPORTED',
+          'Operations from the ingress topic are not accepted yet.',
+        );
+    }
+
+    await this.bus.publish(
+      'keel.operation.accepted.v1',
+      {
+        operationId: p.operationId,
+        operationType: p.operationType,
+        params: p.params,
+        ...(p.signer ? { signer: p.signer } : {}),
+        acceptedAt: new Date().toISOString(),
+        submittedBy: p.submittedBy,
+        ...(p.idempotencyKey ? { idempotencyKey: p.idempotencyKey } : {}),
+        roles,
+      },
+      meta,
+    );
+  }
+}

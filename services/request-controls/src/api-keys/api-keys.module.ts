@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { ApiKeyRepository } from './api-key.repository';
+import { ApiKeysController } from './api-keys.controller';
+import { AuthenticateApiKeyUseCase } from './usecases/authenticate-api-key/authenticate-api-key.usecase';
+import { CreateApiKeyUseCase } from './usecases/create-api-key/create-api-key.usecase';
+import { RevokeApiKeyUseCase } from './usecases/revoke-api-key/revoke-api-key.usecase';
+
+@Module({
+  controllers: [ApiKeysController],
+  providers: [
+    ApiKeyRepository,
+    AuthenticateApiKeyUseCase,
+    CreateApiKeyUseCase,
+    RevokeApiKeyUseCase,
+  ],
+  exports: [AuthenticateApiKeyUseCase, CreateApiKeyUseCase],
+})
+export class ApiKeysModule {}

@@ -1,0 +1,45 @@
+import { createBus, runService, type RunningService } from '@keel/service-runtime';
+import { createLogger, type Logger } from '@keel/telemetry';
+import { parseApiKey } from './api-keys/api-key-secret';
+import { CreateApiKeyUseCase } from './api-keys/usecases/create-api-key/create-api-key.usecase';
+import { RequestControlsModule } from './app.module';
+import { loadRequestControlsConfig } from './config';
+import { openDatabase } from './database/database';
+
+/** Starts request controls from configuration (environment); used by main.ts and the embedded runner. */
+export async function startRequestControls(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  logger?: Logger,
+): Promise<RunningService> {
+  const config = loadRequestControlsConfig(env);
+  const log = logger ?? createLogger({ service: 'request-controls', level: config.logLevel });
+  const dataSource = await openDatabase(config.databaseUrl);
+  const bus = createBus(config, 'request-controls', log);
+  const running = await runService({
+    name: 'request-controls',
+    module: RequestControlsModule.register({ config, dataSource, bus, logger: log }),
+    logger: log,
+    bus,
+    consumes: true,
+    http: { port: config.httpPort, host: config.httpHost },
+    configure: async (app) => {
+      const bootstrap = parseApiKey(config.bootstrapAdminKey);
+      if (bootstrap) {
+        await app
+          .get(CreateApiKeyUseCase)
+          .installBootstrapKey(config.bootstrapOrganization, bootstrap.id, bootstrap.secret);
+        log.info(
+          { apiKeyId: bootstrap.id, organizationId: config.bootstrapOrganization },
+          'bootstrap admin key installed',
+        );
+      }
+    },
+  });
+  return {
+    ...running,
+    close: async () => {
+      await running.close();
+      await dataSource.destroy();
+    },
+  };
+}
