@@ -27,6 +27,13 @@ export interface KafkaDriverOptions {
   readonly rebalanceTimeoutMs?: number;
   /** Partitions of one member processed concurrently (order still holds per partition). */
   readonly partitionsConsumedConcurrently?: number;
+  /**
+   * Offsets of handled messages are committed together every this many ms
+   * (0: after each message). Never before the handler succeeded; a crash
+   * in between redelivers what was handled since the last commit, which the
+   * inbox absorbs. Default 100.
+   */
+  readonly commitIntervalMs?: number;
   readonly logger?: BusLogger;
   /** kafkajs's own log level, routed to `logger` (default: error). */
   readonly kafkaLogLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
@@ -134,6 +141,7 @@ export class KafkaBusDriver implements BusDriver {
     });
     let stopped = false;
     let current: Consumer | undefined;
+    const flushers = new Map<Consumer, () => Promise<void>>();
 
     const startMember = async (): Promise<Consumer> => {
       const consumer = this.kafka.consumer({
@@ -166,6 +174,28 @@ export class KafkaBusDriver implements BusDriver {
         // silently stops consuming.
         if (!e.payload.restart && !stopped) scheduleRestart(consumer);
       });
+      // Handled offsets waiting for the next commit, per partition (only grows:
+      // a partition is handled sequentially).
+      const pending = new Map<string, { topic: string; partition: number; offset: string }>();
+      const commitIntervalMs = this.options.commitIntervalMs ?? 100;
+      const flush = async (): Promise<void> => {
+        if (pending.size === 0) return;
+        const offsets = [...pending.values()];
+        pending.clear();
+        try {
+          await consumer.commitOffsets(offsets);
+        } catch (err) {
+          // Lost the partitions in a rebalance: the new owner redelivers from
+          // the last commit and the inbox turns the repeats into no-ops.
+          this.logger.warn({ group: options.group, err: String(err) }, 'offset commit failed');
+        }
+      };
+      const timer = commitIntervalMs > 0 ? setInterval(() => void flush(), commitIntervalMs) : undefined;
+      consumer.on(consumer.events.REBALANCING, () => void flush());
+      flushers.set(consumer, async () => {
+        if (timer) clearInterval(timer);
+        await flush();
+      });
       await consumer.connect();
       await consumer.subscribe({
         topics: [...options.topics],
@@ -186,9 +216,12 @@ export class KafkaBusDriver implements BusDriver {
             timestamp: message.timestamp,
           };
           await options.handle(raw, { heartbeat: () => payload.heartbeat() });
-          await consumer.commitOffsets([
-            { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },
-          ]);
+          pending.set(`${topic}\u0000${partition}`, {
+            topic,
+            partition,
+            offset: (BigInt(message.offset) + 1n).toString(),
+          });
+          if (commitIntervalMs === 0) await flush();
         },
       });
       return consumer;
@@ -196,6 +229,8 @@ export class KafkaBusDriver implements BusDriver {
 
     const scheduleRestart = (dead: Consumer): void => {
       this.consumers.delete(dead);
+      void flushers.get(dead)?.();
+      flushers.delete(dead);
       setTimeout(() => {
         void (async () => {
           await dead.disconnect().catch(() => undefined);
@@ -222,6 +257,9 @@ export class KafkaBusDriver implements BusDriver {
         stopped = true;
         if (current) {
           this.consumers.delete(current);
+          // Stop fetching first, then commit what was handled, then leave.
+          await current.stop();
+          await flushers.get(current)?.();
           await current.disconnect();
         }
       },
