@@ -6,6 +6,8 @@ import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/U
 import {ERC20Upgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/ERC20Upgradeable.sol";
 import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IToken} from "../interfaces/erc3643/IToken.sol";
 import {IIdentityRegistry} from "../interfaces/erc3643/IIdentityRegistry.sol";
 import {IModularCompliance} from "../interfaces/erc3643/IModularCompliance.sol";
@@ -27,7 +29,14 @@ import {KeelRoles} from "./KeelRoles.sol";
 /// every issuer must trust. The same contract also works without a proxy:
 /// `new KeelToken(false)` followed by `initialize` (do both in one transaction).
 contract KeelToken is Initializable, ERC20Upgradeable, AccessControlUpgradeable, UUPSUpgradeable, IToken {
+    using Checkpoints for Checkpoints.Trace208;
+
     string private constant VERSION = "1.0.0";
+
+    /// @notice Feature flag: record balance and supply checkpoints (clock = timestamp)
+    /// for `balanceOfAt` / `totalSupplyAt`. Chosen at initialization; it costs gas on
+    /// every movement, so assets that need no history leave it off.
+    uint256 public constant FEATURE_HISTORICAL_BALANCES = 1;
 
     error TokenPaused();
     error TokenNotPaused();
@@ -40,6 +49,8 @@ contract KeelToken is Initializable, ERC20Upgradeable, AccessControlUpgradeable,
     error InsufficientFrozenTokens(address holder, uint256 frozen, uint256 requested);
     error NothingToRecover(address lostWallet);
     error RecoveryIdentityMismatch(address wallet, address expectedIdentity, address actualIdentity);
+    error HistoricalBalancesDisabled();
+    error FutureLookup(uint256 timepoint, uint48 clock);
 
     event MetadataUpdated(bytes32 indexed key, string value);
     event IsinUpdated(string isin);
@@ -60,12 +71,15 @@ contract KeelToken is Initializable, ERC20Upgradeable, AccessControlUpgradeable,
     string private _isin;
     uint8 private _tokenDecimals;
     bool private _paused;
+    bool private _historicalBalances;
     address private _onchainID;
     IIdentityRegistry private _identityRegistry;
     IKeelCompliance private _compliance;
     mapping(address account => bool) private _frozen;
     mapping(address account => uint256) private _frozenTokens;
     mapping(bytes32 key => string) private _metadata;
+    mapping(address account => Checkpoints.Trace208) private _balanceCheckpoints;
+    Checkpoints.Trace208 private _supplyCheckpoints;
 
     /// @param asImplementation true when deployed as the implementation behind proxies
     /// (initializers disabled), false for a plain deployment.
@@ -75,6 +89,15 @@ contract KeelToken is Initializable, ERC20Upgradeable, AccessControlUpgradeable,
 
     /// @notice Assets deploy paused: the issuer mints and configures, then unpauses.
     function initialize(InitParams calldata p) external initializer {
+        _initialize(p, 0);
+    }
+
+    /// @notice `initialize` with optional features (FEATURE_* flags, fixed for the asset's life).
+    function initializeWithFeatures(InitParams calldata p, uint256 features) external initializer {
+        _initialize(p, features);
+    }
+
+    function _initialize(InitParams calldata p, uint256 features) private {
         if (p.admin == address(0) || p.identityRegistry == address(0) || p.compliance == address(0)) {
             revert ZeroAddress();
         }
@@ -86,6 +109,7 @@ contract KeelToken is Initializable, ERC20Upgradeable, AccessControlUpgradeable,
         _isin = p.isin;
         _onchainID = p.onchainID;
         _paused = true;
+        if (features & FEATURE_HISTORICAL_BALANCES != 0) _historicalBalances = true;
         _grantRole(DEFAULT_ADMIN_ROLE, p.admin);
         _identityRegistry = IIdentityRegistry(p.identityRegistry);
         emit IdentityRegistryAdded(p.identityRegistry);
@@ -376,7 +400,57 @@ contract KeelToken is Initializable, ERC20Upgradeable, AccessControlUpgradeable,
             || super.supportsInterface(interfaceId);
     }
 
+    // ---------------------------------------------------------------- historical balances (ERC-6372 clock)
+
+    function clock() public view returns (uint48) {
+        return uint48(block.timestamp);
+    }
+
+    // solhint-disable-next-line func-name-mixedcase
+    function CLOCK_MODE() external pure returns (string memory) {
+        return "mode=timestamp";
+    }
+
+    function historicalBalancesEnabled() external view returns (bool) {
+        return _historicalBalances;
+    }
+
+    /// @notice Balance at the end of past timestamp `timepoint` (final once it is past).
+    function balanceOfAt(address account, uint256 timepoint) external view returns (uint256) {
+        return _balanceCheckpoints[account].upperLookupRecent(_pastTimepoint(timepoint));
+    }
+
+    /// @notice Total supply at the end of past timestamp `timepoint`.
+    function totalSupplyAt(uint256 timepoint) external view returns (uint256) {
+        return _supplyCheckpoints.upperLookupRecent(_pastTimepoint(timepoint));
+    }
+
+    /// @dev For variants that always record history (set before initialization).
+    function _enableHistoricalBalances() internal {
+        _historicalBalances = true;
+    }
+
+    function _pastTimepoint(uint256 timepoint) private view returns (uint48) {
+        if (!_historicalBalances) revert HistoricalBalancesDisabled();
+        uint48 now_ = clock();
+        if (timepoint >= now_) revert FutureLookup(timepoint, now_);
+        return uint48(timepoint);
+    }
+
     // ---------------------------------------------------------------- internals
+
+    /// @dev Every balance change (checked, forced, recovery, mint, burn) ends here.
+    function _update(address from, address to, uint256 value) internal override {
+        super._update(from, to, value);
+        if (_historicalBalances) {
+            uint48 key = clock();
+            if (from != address(0)) _balanceCheckpoints[from].push(key, SafeCast.toUint208(balanceOf(from)));
+            if (to != address(0)) _balanceCheckpoints[to].push(key, SafeCast.toUint208(balanceOf(to)));
+            if (from == address(0) || to == address(0)) {
+                _supplyCheckpoints.push(key, SafeCast.toUint208(totalSupply()));
+            }
+        }
+    }
 
     /// @dev The standard movement path of the compliance-transfer spec.
     function _checkedTransfer(address from, address to, uint256 amount) private {

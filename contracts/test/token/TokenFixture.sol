@@ -36,6 +36,10 @@ abstract contract TokenFixture is KeelTest {
         return false;
     }
 
+    function _features() internal view virtual returns (uint256) {
+        return 0;
+    }
+
     function setUp() public virtual {
         registry = new TestIdentityRegistry();
         registry.register(alice, US);
@@ -95,10 +99,12 @@ abstract contract TokenFixture is KeelTest {
         KeelToken.InitParams memory p = _params(compliance_);
         if (_proxied()) {
             address impl = address(new KeelToken(true));
-            t = KeelToken(address(new ERC1967Proxy(impl, abi.encodeCall(KeelToken.initialize, (p)))));
+            t = KeelToken(
+                address(new ERC1967Proxy(impl, abi.encodeCall(KeelToken.initializeWithFeatures, (p, _features()))))
+            );
         } else {
             t = new KeelToken(false);
-            t.initialize(p);
+            t.initializeWithFeatures(p, _features());
         }
     }
 
