@@ -202,6 +202,8 @@ contract ModularComplianceTest is TokenFixture {
     }
 
     function test_global_hooksOnlyFromTheTokensCompliance() public {
+        globalCompliance.transferred(address(token), alice, bob, 1); // no global modules: no-op
+        globalCompliance.addModule(address(m1));
         vm.expectRevert(
             abi.encodeWithSelector(GlobalCompliance.NotTokenCompliance.selector, address(this), address(token))
         );
