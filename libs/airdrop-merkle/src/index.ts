@@ -1,0 +1,2 @@
+export * from './airdrop-list';
+export * from './airdrop-tree';
