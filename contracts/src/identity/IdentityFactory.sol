@@ -16,6 +16,7 @@ import {KeelSystemRoles} from "../system/access/KeelSystemRoles.sol";
 contract IdentityFactory is KeelAccessManaged {
     bytes32 private constant INVESTOR = "investor";
     bytes32 private constant ISSUER = "issuer";
+    bytes32 private constant ASSET = "asset";
 
     error ZeroAddress();
 
@@ -41,6 +42,19 @@ contract IdentityFactory is KeelAccessManaged {
             _checkRole(KeelSystemRoles.IDENTITY_MANAGER_ROLE, msg.sender);
         }
         return _create(_identityBeacon, INVESTOR, owner, claimKeys);
+    }
+
+    /// @notice Creates the identity of an asset (its `onchainID`), owned by `owner`; one per
+    /// asset address. System modules (asset factories) only.
+    function createAssetIdentity(address asset, address owner) external returns (address id) {
+        _checkRole(KeelSystemRoles.SYSTEM_MODULE_ROLE, msg.sender);
+        if (asset == address(0) || owner == address(0)) revert ZeroAddress();
+        id = address(
+            new BeaconProxy{salt: _salt(ASSET, asset)}(
+                _identityBeacon, abi.encodeCall(KeelIdentity.initialize, (owner, new address[](0)))
+            )
+        );
+        emit IdentityCreated(id, owner, ASSET);
     }
 
     /// @notice Creates a claim issuer owned by `owner` whose `signingKeys` sign claims.
