@@ -1,0 +1,96 @@
+import {
+  ChainRpcError,
+  defaultFeePolicy,
+  type Eip1559Fees,
+  estimateEip1559Fees,
+  type FeePolicy,
+  type PoolLogger,
+  UpstreamPool,
+} from '@keel/chain';
+import type { Address, Hash, Hex } from 'viem';
+
+/** The only code of the signer that talks to chains: one upstream pool per chain id. */
+export class ChainRepository {
+  private readonly pools = new Map<number, UpstreamPool>();
+
+  constructor(
+    rpcUrls: Readonly<Record<number, readonly string[]>>,
+    readonly feePolicy: FeePolicy = defaultFeePolicy,
+    logger?: PoolLogger,
+  ) {
+    for (const [id, urls] of Object.entries(rpcUrls)) {
+      this.pools.set(
+        Number(id),
+        new UpstreamPool({ chainId: Number(id), urls, ...(logger ? { logger } : {}) }),
+      );
+    }
+  }
+
+  supports(chainId: number): boolean {
+    return this.pools.has(chainId);
+  }
+
+  pool(chainId: number): UpstreamPool {
+    const pool = this.pools.get(chainId);
+    if (!pool)
+      throw new ChainRpcError(
+        'unknown',
+        `chain ${chainId} is not configured (KEEL_CHAIN_RPC_URLS)`,
+        chainId,
+      );
+    return pool;
+  }
+
+  pendingNonce(chainId: number, address: Address): Promise<number> {
+    return this.pool(chainId).pendingNonce(address);
+  }
+
+  minedNonce(chainId: number, address: Address): Promise<number> {
+    return this.pool(chainId).minedNonce(address);
+  }
+
+  estimateGas(
+    chainId: number,
+    call: { from: Address; to: Address; data: Hex; value: bigint },
+  ): Promise<bigint> {
+    return this.pool(chainId).call('eth_estimateGas', (c) =>
+      c.estimateGas({ account: call.from, to: call.to, data: call.data, value: call.value }),
+    );
+  }
+
+  fees(chainId: number, policy: FeePolicy = this.feePolicy): Promise<Eip1559Fees> {
+    return this.pool(chainId).call('fees', (c) => estimateEip1559Fees(c, policy));
+  }
+
+  /** Broadcasts; the node already having these exact bytes counts as success. */
+  async sendRaw(chainId: number, raw: Hex): Promise<void> {
+    try {
+      await this.pool(chainId).sendRawTransaction(raw);
+    } catch (err) {
+      if (err instanceof ChainRpcError && err.kind === 'already-known') return;
+      throw err;
+    }
+  }
+
+  async isMined(chainId: number, hash: Hash): Promise<boolean> {
+    const receipt = await this.pool(chainId).call('eth_getTransactionReceipt', (c) =>
+      c.getTransactionReceipt({ hash }).catch((e: unknown) => {
+        if (e instanceof Error && e.name === 'TransactionReceiptNotFoundError') return null;
+        throw e;
+      }),
+    );
+    return receipt !== null;
+  }
+
+  status(): Record<number, ReturnType<UpstreamPool['status']>> {
+    return Object.fromEntries([...this.pools].map(([id, p]) => [id, p.status()]));
+  }
+
+  startHealthChecks(intervalMs: number): void {
+    for (const p of this.pools.values()) p.startHealthChecks(intervalMs);
+  }
+
+  close(): void {
+    for (const p of this.pools.values()) p.stopHealthChecks();
+  }
+}

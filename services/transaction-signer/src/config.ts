@@ -1,0 +1,119 @@
+import { type ConfigOf, loadConfig, shapes, variable } from '@keel/config';
+import { z } from 'zod';
+
+/** `31337=http://a:8545,http://b:8545;1=https://…`: RPC upstreams per chain id, in preference order. */
+export const chainRpcUrls = () =>
+  z.string().transform((raw, ctx) => {
+    const out: Record<number, string[]> = {};
+    for (const part of raw
+      .split(';')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const [id, urls] = part.split('=', 2);
+      const chainId = Number(id);
+      const list = (urls ?? '')
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean);
+      if (
+        !Number.isInteger(chainId) ||
+        chainId <= 0 ||
+        list.length === 0 ||
+        !list.every((u) => /^https?:\/\//.test(u))
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${id ?? ''}=…" must be <chainId>=<http(s) url>[,<url>…]`,
+        });
+        return z.NEVER;
+      }
+      out[chainId] = list;
+    }
+    if (Object.keys(out).length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'must name at least one chain' });
+      return z.NEVER;
+    }
+    return out;
+  });
+
+export const transactionSignerVariables = {
+  databaseUrl: variable({
+    env: 'KEEL_DATABASE_URL',
+    schema: shapes.url(['postgres', 'postgresql']),
+    description: 'PostgreSQL URL of the transaction-signer database (nonce lanes, inbox, outbox)',
+    fix: 'Set KEEL_DATABASE_URL=postgres://user@host:5432/transaction_signer',
+    sensitive: true,
+  }),
+  rpcUrls: variable({
+    env: 'KEEL_CHAIN_RPC_URLS',
+    // RPC URLs of hosted providers embed API keys.
+    schema: chainRpcUrls(),
+    description: 'RPC upstreams per chain: <chainId>=<url>[,<url>…][;<chainId>=…]',
+    fix: 'Set KEEL_CHAIN_RPC_URLS=31337=http://127.0.0.1:8545',
+    sensitive: true,
+  }),
+  maxFeePerGasCapGwei: variable({
+    env: 'KEEL_MAX_FEE_PER_GAS_CAP_GWEI',
+    schema: shapes.positiveInt(),
+    description: 'upper bound of maxFeePerGas, in gwei (re-pricing never goes above it)',
+    fix: 'Set KEEL_MAX_FEE_PER_GAS_CAP_GWEI=500',
+    default: 500,
+  }),
+  stuckAfterMs: variable({
+    env: 'KEEL_STUCK_AFTER_MS',
+    schema: shapes.positiveInt(),
+    description: 'age after which a signed transaction at the head of its lane is re-priced',
+    fix: 'Set KEEL_STUCK_AFTER_MS=60000',
+    default: 60_000,
+  }),
+  reconcileIntervalMs: variable({
+    env: 'KEEL_RECONCILE_INTERVAL_MS',
+    schema: shapes.nonNegativeInt(),
+    description: 'how often nonce lanes are reconciled with the chain (0 disables the timer)',
+    fix: 'Set KEEL_RECONCILE_INTERVAL_MS=5000',
+    default: 5_000,
+  }),
+  busDriver: variable({
+    env: 'KEEL_BUS_DRIVER',
+    schema: shapes.oneOf(['kafka', 'in-process'] as const),
+    description: 'bus driver',
+    fix: 'Set KEEL_BUS_DRIVER=kafka (with KEEL_KAFKA_BROKERS) or in-process',
+    default: 'kafka' as const,
+  }),
+  kafkaBrokers: variable({
+    env: 'KEEL_KAFKA_BROKERS',
+    schema: shapes.csv(),
+    description: 'Kafka bootstrap brokers (host:port, comma-separated)',
+    fix: 'Set KEEL_KAFKA_BROKERS=127.0.0.1:9092',
+    default: [] as string[],
+  }),
+  httpPort: variable({
+    env: 'KEEL_HTTP_PORT',
+    schema: shapes.port(),
+    description: 'port of the health endpoint',
+    fix: 'Set KEEL_HTTP_PORT to a free TCP port',
+    default: 3105,
+  }),
+  httpHost: variable({
+    env: 'KEEL_HTTP_HOST',
+    schema: shapes.string(),
+    description: 'interface to listen on',
+    fix: 'Set KEEL_HTTP_HOST=0.0.0.0 to listen on every interface',
+    default: '127.0.0.1',
+  }),
+  logLevel: variable({
+    env: 'KEEL_LOG_LEVEL',
+    schema: shapes.logLevel(),
+    description: 'minimum log level',
+    fix: 'Set KEEL_LOG_LEVEL=info',
+    default: 'info' as const,
+  }),
+};
+
+export type TransactionSignerConfig = ConfigOf<typeof transactionSignerVariables>;
+
+export function loadTransactionSignerConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): TransactionSignerConfig {
+  return loadConfig('transaction-signer', transactionSignerVariables, env);
+}

@@ -1,0 +1,306 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { EventBus, KafkaBusDriver, type Subscription } from '@keel/bus';
+import { UpstreamPool, verifySignedTransaction } from '@keel/chain';
+import type { KeelEvent, PayloadOf } from '@keel/events';
+import { createLogger } from '@keel/telemetry';
+import {
+  type AnvilHandle,
+  createTestDatabase,
+  freePort,
+  type KafkaMockHandle,
+  type ManagedProcess,
+  startAnvil,
+  startKafkaMock,
+  startProcess,
+  type TestDatabaseHandle,
+  waitUntil,
+} from '@keel/testing';
+import { type Address, type Hash, type Hex, parseTransaction, toHex } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningTransactionSigner, startTransactionSigner } from './bootstrap';
+import { loadTransactionSignerConfig } from './config';
+
+const ORG = 'org-ts';
+const TARGET = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC' as Address;
+
+let anvil: AnvilHandle;
+let kafka: KafkaMockHandle;
+let kgDb: TestDatabaseHandle;
+let tsDb: TestDatabaseHandle;
+let keyGuardian: ManagedProcess;
+let kgUrl: string;
+let signer: RunningTransactionSigner;
+let client: EventBus;
+let sub: Subscription;
+let pool: UpstreamPool;
+let wallet: Address;
+const results: KeelEvent<'keel.signature.result.v1'>[] = [];
+
+async function rpc<T>(method: string, params: unknown[] = []): Promise<T> {
+  const res = await fetch(anvil.rpcUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(body.error.message);
+  return body.result as T;
+}
+
+async function newWallet(): Promise<Address> {
+  const res = await fetch(`${kgUrl}/internal/v1/wallets`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ organizationId: ORG }),
+  });
+  const { address } = (await res.json()) as { address: Address };
+  await rpc('anvil_setBalance', [address, toHex(10n ** 21n)]);
+  return address;
+}
+
+function signedFor(
+  operationId: string,
+): Extract<PayloadOf<'keel.signature.result.v1'>, { outcome: 'signed' }>[] {
+  return results
+    .map((e) => e.payload)
+    .filter(
+      (p): p is Extract<PayloadOf<'keel.signature.result.v1'>, { outcome: 'signed' }> =>
+        p.outcome === 'signed' && p.operationId === operationId,
+    );
+}
+
+async function waitSigned(operationId: string, count = 1) {
+  await waitUntil(
+    `signature.result for ${operationId}`,
+    async () => signedFor(operationId).length >= count,
+    { timeoutMs: 60_000, intervalMs: 50 },
+  );
+  return signedFor(operationId);
+}
+
+async function requestSignature(
+  operationId: string,
+  from: Address = wallet,
+  data: Hex = '0x',
+  value = 1n,
+) {
+  return client.publish(
+    'keel.signature.requested.v1',
+    {
+      operationId,
+      transactionIndex: 0,
+      call: { chainId: 31337, from, to: TARGET, data, value: value.toString() },
+      gasLimit: '30000',
+    },
+    { organizationId: ORG, correlationId: operationId },
+  );
+}
+
+beforeAll(async () => {
+  [anvil, kafka, kgDb, tsDb] = await Promise.all([
+    startAnvil(),
+    startKafkaMock(),
+    createTestDatabase({ prefix: 'ts_kg' }),
+    createTestDatabase({ prefix: 'ts' }),
+  ]);
+  const kgPort = await freePort();
+  keyGuardian = startProcess({
+    entry: 'services/key-guardian/src/main.ts',
+    name: 'key-guardian',
+    env: {
+      KEEL_DATABASE_URL: kgDb.url,
+      KEEL_KEYSTORE_MASTER_KEY: randomBytes(32).toString('hex'),
+      KEEL_BUS_DRIVER: 'kafka',
+      KEEL_KAFKA_BROKERS: kafka.bootstrapServers,
+      KEEL_HTTP_PORT: String(kgPort),
+      KEEL_LOG_LEVEL: 'warn',
+    },
+  });
+  kgUrl = `http://127.0.0.1:${kgPort}`;
+  await waitUntil('key-guardian', async () => (await fetch(`${kgUrl}/health`)).ok, {
+    timeoutMs: 90_000,
+    intervalMs: 250,
+  });
+  signer = await startTransactionSigner(
+    loadTransactionSignerConfig({
+      KEEL_DATABASE_URL: tsDb.url,
+      KEEL_CHAIN_RPC_URLS: `31337=${anvil.rpcUrl}`,
+      KEEL_BUS_DRIVER: 'kafka',
+      KEEL_KAFKA_BROKERS: kafka.bootstrapServers,
+      KEEL_HTTP_PORT: String(await freePort()),
+      KEEL_RECONCILE_INTERVAL_MS: '0',
+      KEEL_STUCK_AFTER_MS: '1000',
+    }),
+    { logger: createLogger({ service: 'transaction-signer', level: 'warn' }) },
+  );
+  pool = new UpstreamPool({ chainId: 31337, urls: [anvil.rpcUrl] });
+  client = new EventBus(new KafkaBusDriver({ brokers: kafka.brokers, clientId: 'ts-test' }));
+  sub = await client.subscribe({
+    group: 'ts-test',
+    handlers: { 'keel.signature.result.v1': async (e) => void results.push(e) },
+  });
+  await sub.ready;
+  wallet = await newWallet();
+}, 180_000);
+
+afterAll(async () => {
+  await sub?.stop();
+  await client?.close();
+  await signer?.close();
+  await keyGuardian?.stop();
+  await Promise.all([anvil?.stop(), kafka?.stop()]);
+  await Promise.all([kgDb?.drop(), tsDb?.drop()]);
+});
+
+describe('transaction-signer', () => {
+  it('reserves contiguous nonces with no duplicates for many concurrent requests, with verified bytes', async () => {
+    const ops = Array.from({ length: 24 }, () => `op-${randomUUID()}`);
+    await Promise.all(ops.map((op) => requestSignature(op)));
+    const signed = (await Promise.all(ops.map((op) => waitSigned(op)))).map((s) => s[0]!);
+    const nonces = signed.map((s) => Number(s.nonce)).sort((a, b) => a - b);
+    expect(nonces).toEqual(Array.from({ length: 24 }, (_, i) => i));
+    for (const s of signed) {
+      const check = await verifySignedTransaction(s.rawTransaction as Hex, {
+        chainId: 31337,
+        from: wallet,
+        nonce: Number(s.nonce),
+        to: TARGET,
+        data: '0x',
+        value: 1n,
+      });
+      expect(check.ok && check.hash).toBe(s.hash);
+    }
+    // In nonce order every one of them is accepted and mined.
+    for (const s of [...signed].sort((a, b) => Number(a.nonce) - Number(b.nonce))) {
+      expect(await pool.sendRawTransaction(s.rawTransaction as Hex)).toBe(s.hash);
+    }
+    expect(await pool.minedNonce(wallet)).toBe(24);
+  });
+
+  it('a replayed request republishes the same bytes and never reserves or signs again', async () => {
+    const op = `op-${randomUUID()}`;
+    await requestSignature(op);
+    const [first] = await waitSigned(op);
+    await requestSignature(op);
+    const two = await waitSigned(op, 2);
+    expect(two[1]).toEqual(first);
+    const lane = await signer.dataSource.query<{ next_nonce: string }[]>(
+      `SELECT next_nonce FROM ts_nonce_lane`,
+    );
+    expect(Number(lane[0]!.next_nonce)).toBe(Number(first!.nonce) + 1);
+    await pool.sendRawTransaction(first!.rawTransaction as Hex);
+  });
+
+  it('recovers when the key is used outside Keel: the lost nonce is replaced and the operation re-reserved', async () => {
+    const op = `op-${randomUUID()}`;
+    await requestSignature(op);
+    const [lost] = await waitSigned(op);
+    // Someone else sends from the same key with the reserved nonce (impersonation stands in for an outside wallet).
+    await rpc('anvil_impersonateAccount', [wallet]);
+    await rpc('eth_sendTransaction', [
+      { from: wallet, to: wallet, value: '0x0', nonce: toHex(Number(lost!.nonce)) },
+    ]);
+    await rpc('anvil_stopImpersonatingAccount', [wallet]);
+    // and once more, so the lane is behind the chain (nonce too low for the next reservation).
+    await rpc('anvil_impersonateAccount', [wallet]);
+    await rpc('eth_sendTransaction', [
+      { from: wallet, to: wallet, value: '0x0', nonce: toHex(Number(lost!.nonce) + 1) },
+    ]);
+    await rpc('anvil_stopImpersonatingAccount', [wallet]);
+    const report = await signer.reconcile.execute({
+      organizationId: ORG,
+      signer: wallet,
+      chainId: 31337,
+    });
+    expect(report.replaced).toBe(1);
+    const [, again] = await waitSigned(op, 2);
+    expect(Number(again!.nonce)).toBe(Number(lost!.nonce) + 2);
+    expect(again!.replaces).toBe(lost!.hash);
+    expect(await pool.sendRawTransaction(again!.rawTransaction as Hex)).toBe(again!.hash);
+    // The next operation continues from the chain's nonce, without gaps.
+    const next = `op-${randomUUID()}`;
+    await requestSignature(next);
+    const [n] = await waitSigned(next);
+    expect(Number(n!.nonce)).toBe(Number(again!.nonce) + 1);
+    await pool.sendRawTransaction(n!.rawTransaction as Hex);
+  });
+
+  it('fills a reservation that will never be used with a no-op, unblocking the transactions after it', async () => {
+    const [a, b] = [`op-${randomUUID()}`, `op-${randomUUID()}`];
+    await requestSignature(a);
+    const [sa] = await waitSigned(a);
+    await requestSignature(b);
+    const [sb] = await waitSigned(b);
+    expect(Number(sb!.nonce)).toBe(Number(sa!.nonce) + 1);
+    // Operation a is cancelled: its reservation will never be broadcast. b waits on the gap (nonce too high).
+    await signer.dataSource.query(
+      `UPDATE ts_nonce_reservation SET state = 'abandoned' WHERE operation_id = $1`,
+      [a],
+    );
+    await pool.sendRawTransaction(sb!.rawTransaction as Hex);
+    expect(await pool.minedNonce(wallet)).toBe(Number(sa!.nonce));
+    const report = await signer.reconcile.execute({
+      organizationId: ORG,
+      signer: wallet,
+      chainId: 31337,
+    });
+    expect(report.filled).toBe(1);
+    await waitUntil(
+      'no-op mined',
+      async () => (await pool.minedNonce(wallet)) === Number(sb!.nonce) + 1,
+      { timeoutMs: 60_000 },
+    );
+    const block = await pool.call('block', (c) =>
+      c.getBlock({ blockTag: 'latest', includeTransactions: true }),
+    );
+    const all = [...block.transactions];
+    const prev = await pool.call('block', (c) =>
+      c.getBlock({ blockNumber: block.number - 1n, includeTransactions: true }),
+    );
+    all.push(...prev.transactions);
+    const noop = all.find(
+      (t) => t.nonce === Number(sa!.nonce) && t.from.toLowerCase() === wallet.toLowerCase(),
+    );
+    expect(noop?.to?.toLowerCase()).toBe(wallet.toLowerCase());
+    expect(noop?.value).toBe(0n);
+    const rows = await signer.dataSource.query<{ state: string; kind: string }[]>(
+      `SELECT state, kind FROM ts_nonce_reservation WHERE nonce = $1 AND signer = $2`,
+      [Number(sa!.nonce), wallet],
+    );
+    expect(rows).toEqual([{ state: 'filled', kind: 'noop' }]);
+  });
+
+  it('re-prices a stuck transaction and replaces it with the same nonce', async () => {
+    await rpc('evm_setAutomine', [false]);
+    try {
+      const op = `op-${randomUUID()}`;
+      await requestSignature(op);
+      const [stuck] = await waitSigned(op);
+      await pool.sendRawTransaction(stuck!.rawTransaction as Hex);
+      const report = await signer.reconcile.execute(
+        { organizationId: ORG, signer: wallet, chainId: 31337 },
+        new Date(Date.now() + 5_000),
+      );
+      expect(report.repriced).toBe(1);
+      const [, replacement] = await waitSigned(op, 2);
+      expect(replacement!.nonce).toBe(stuck!.nonce);
+      expect(replacement!.replaces).toBe(stuck!.hash);
+      const before = parseTransaction(stuck!.rawTransaction as Hex);
+      const after = parseTransaction(replacement!.rawTransaction as Hex);
+      expect(after.maxFeePerGas! * 100n).toBeGreaterThanOrEqual(before.maxFeePerGas! * 110n);
+      expect(after.maxPriorityFeePerGas! * 100n).toBeGreaterThanOrEqual(
+        before.maxPriorityFeePerGas! * 110n,
+      );
+      await rpc('evm_mine');
+      const receipt = await pool.call('receipt', (c) =>
+        c.getTransactionReceipt({ hash: replacement!.hash as Hash }),
+      );
+      expect(receipt.status).toBe('success');
+      await expect(
+        pool.call('receipt', (c) => c.getTransactionReceipt({ hash: stuck!.hash as Hash })),
+      ).rejects.toThrow();
+    } finally {
+      await rpc('evm_setAutomine', [true]);
+    }
+  });
+});
