@@ -4,6 +4,8 @@ pragma solidity ^0.8.24;
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {ERC20Upgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/ERC20Upgradeable.sol";
+import {ERC20PermitUpgradeable} from
+    "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC20PermitUpgradeable.sol";
 import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
@@ -28,7 +30,14 @@ import {KeelRoles} from "./KeelRoles.sol";
 /// upgrade is a per-asset governance decision rather than a fleet-wide switch that
 /// every issuer must trust. The same contract also works without a proxy:
 /// `new KeelToken(false)` followed by `initialize` (do both in one transaction).
-contract KeelToken is Initializable, ERC20Upgradeable, AccessControlUpgradeable, UUPSUpgradeable, IToken {
+contract KeelToken is
+    Initializable,
+    ERC20Upgradeable,
+    ERC20PermitUpgradeable,
+    AccessControlUpgradeable,
+    UUPSUpgradeable,
+    IToken
+{
     using Checkpoints for Checkpoints.Trace208;
 
     string private constant VERSION = "1.0.0";
@@ -102,6 +111,9 @@ contract KeelToken is Initializable, ERC20Upgradeable, AccessControlUpgradeable,
             revert ZeroAddress();
         }
         __ERC20_init(p.name, p.symbol);
+        // EIP-2612 permit: only grants an allowance; the later transferFrom runs the full
+        // compliance path. The EIP-712 domain keeps the name given at initialization.
+        __ERC20Permit_init(p.name);
         __AccessControl_init();
         _tokenName = p.name;
         _tokenSymbol = p.symbol;
