@@ -70,41 +70,55 @@ contract FailingHookModule is ComplianceModuleBase {
     }
 }
 
-interface IReenterTarget {
-    function transfer(address to, uint256 amount) external returns (bool);
-}
-
-/// @notice A hostile module that re-enters the token from its hook.
+/// @notice A hostile module that re-enters a target with arbitrary calldata from its hooks
+/// (once per arming).
 contract ReentrantModule is ComplianceModuleBase {
     address public target;
-    address public to;
-    uint256 public amount;
+    bytes public payload;
     bool public reentered;
     bool public reentrySucceeded;
+    bytes public reentryError;
 
     function hooks() external pure returns (uint8) {
-        return ModuleHooks.TRANSFERRED;
+        return ModuleHooks.ALL;
     }
 
     function name() external pure returns (string memory) {
         return "Reentrant";
     }
 
+    function arm(address target_, bytes calldata payload_) external {
+        target = target_;
+        payload = payload_;
+        reentered = false;
+    }
+
+    /// @dev Kept for the simple transfer case.
     function arm(address target_, address to_, uint256 amount_) external {
         target = target_;
-        to = to_;
-        amount = amount_;
+        payload = abi.encodeWithSignature("transfer(address,uint256)", to_, amount_);
+        reentered = false;
     }
 
     function checkTransfer(address, address, address, uint256) external view {}
 
     function transferred(address, address, address, uint256) external override onlyEngine {
+        _reenter();
+    }
+
+    function created(address, address, uint256) external override onlyEngine {
+        _reenter();
+    }
+
+    function destroyed(address, address, uint256) external override onlyEngine {
+        _reenter();
+    }
+
+    function _reenter() private {
         if (target == address(0) || reentered) return;
         reentered = true;
-        try IReenterTarget(target).transfer(to, amount) returns (bool ok) {
-            reentrySucceeded = ok;
-        } catch {
-            reentrySucceeded = false;
-        }
+        (bool ok, bytes memory ret) = target.call(payload);
+        reentrySucceeded = ok;
+        reentryError = ret;
     }
 }
