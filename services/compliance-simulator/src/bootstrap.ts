@@ -1,0 +1,26 @@
+import { createBus, runService, type RunningService } from '@keel/service-runtime';
+import { createLogger, type Logger } from '@keel/telemetry';
+import { createPublicClient, http, type PublicClient } from 'viem';
+import { ComplianceSimulatorModule } from './app.module';
+import { loadComplianceSimulatorConfig } from './config';
+
+/** Starts the compliance simulator; used by main.ts and the embedded runner. */
+export async function startComplianceSimulator(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  logger?: Logger,
+): Promise<RunningService> {
+  const config = loadComplianceSimulatorConfig(env);
+  const log = logger ?? createLogger({ service: 'compliance-simulator', level: config.logLevel });
+  const bus = createBus(config, 'compliance-simulator', log);
+  const client = createPublicClient({
+    transport: http(config.rpcUrl, { retryCount: 2, timeout: 10_000 }),
+  }) as PublicClient;
+  return runService({
+    name: 'compliance-simulator',
+    module: ComplianceSimulatorModule.register({ config, bus, logger: log, client }),
+    logger: log,
+    bus,
+    consumes: true,
+    http: { port: config.httpPort, host: config.httpHost },
+  });
+}

@@ -1,0 +1,407 @@
+import { EventBus, KafkaBusDriver } from '@keel/bus';
+import { createEvent, type KeelEvent, type TopicName } from '@keel/events';
+import type { OperationView } from '@keel/operations';
+import {
+  createTestDatabase,
+  freePort,
+  type KafkaMockHandle,
+  type ManagedProcess,
+  startKafkaMock,
+  startProcess,
+  type TestDatabaseHandle,
+  waitUntil,
+} from '@keel/testing';
+import { v7 as uuidv7 } from 'uuid';
+import { type Hex, keccak256 } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The engine as its own process over the Kafka mock cluster; this suite plays
+// request controls, the compliance simulator, the signer and the chain gateway.
+const account = privateKeyToAccount(
+  '0xac0974bec39a17e36ba4a4b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
+);
+const org = 'org-engine';
+const asset = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+const holder = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+const CHAIN_ID = 31337;
+
+let db: TestDatabaseHandle;
+let kafka: KafkaMockHandle;
+let engine: ManagedProcess;
+let port: number;
+let bus: EventBus;
+const received: KeelEvent<TopicName>[] = [];
+
+function startEngine(): ManagedProcess {
+  return startProcess({
+    entry: 'services/execution-engine/src/main.ts',
+    name: 'execution-engine',
+    env: {
+      KEEL_DATABASE_URL: db.url,
+      KEEL_HTTP_PORT: String(port),
+      KEEL_KAFKA_BROKERS: kafka.bootstrapServers,
+      KEEL_CHAIN_ID: String(CHAIN_ID),
+      KEEL_LOG_LEVEL: 'warn',
+    },
+  });
+}
+
+async function engineReady(): Promise<void> {
+  await waitUntil(
+    'execution-engine',
+    async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok,
+    {
+      timeoutMs: 60_000,
+    },
+  );
+}
+
+async function publish<T extends TopicName>(
+  topic: T,
+  operationId: string,
+  payload: Parameters<typeof createEvent<T>>[1],
+) {
+  const event = createEvent(topic, payload, { organizationId: org, correlationId: operationId });
+  await bus.publishEvents([{ topic, event }]);
+  return event;
+}
+
+function eventsOf<T extends TopicName>(topic: T, operationId: string): KeelEvent<T>[] {
+  const type = topic.replace(/^keel\./, '').replace(/\.v1$/, '');
+  return received.filter(
+    (e) => e.type === type && e.correlationId === operationId,
+  ) as KeelEvent<T>[];
+}
+
+async function next<T extends TopicName>(
+  topic: T,
+  operationId: string,
+  count = 1,
+): Promise<KeelEvent<T>> {
+  await waitUntil(
+    `${topic} for ${operationId}`,
+    async () => eventsOf(topic, operationId).length >= count,
+    { timeoutMs: 45_000 },
+  );
+  return eventsOf(topic, operationId)[count - 1]!;
+}
+
+async function view(id: string): Promise<OperationView> {
+  const res = await fetch(
+    `http://127.0.0.1:${port}/internal/v1/operations/${id}?organizationId=${org}`,
+  );
+  return (await res.json()) as OperationView;
+}
+
+async function until(id: string, status: string): Promise<OperationView> {
+  await waitUntil(`${id} ${status}`, async () => (await view(id)).status === status, {
+    timeoutMs: 45_000,
+  });
+  return view(id);
+}
+
+async function submit(type: string, params: Record<string, unknown>): Promise<string> {
+  const operationId = uuidv7();
+  await publish('keel.operation.submitted.v1', operationId, {
+    operationId,
+    operationType: type,
+    params,
+    signer: account.address,
+    submittedBy: { kind: 'api-key', id: 'k1' },
+    submittedAt: new Date().toISOString(),
+  });
+  await publish('keel.operation.accepted.v1', operationId, {
+    operationId,
+    operationType: type,
+    params,
+    signer: account.address,
+    acceptedAt: new Date().toISOString(),
+  });
+  return operationId;
+}
+
+async function sign(
+  req: KeelEvent<'keel.signature.requested.v1'>,
+  nonce: number,
+  tamper?: { data?: Hex },
+): Promise<Hex> {
+  return account.signTransaction({
+    type: 'eip1559',
+    chainId: req.payload.call.chainId,
+    nonce,
+    to: req.payload.call.to as Hex,
+    data: tamper?.data ?? (req.payload.call.data as Hex),
+    value: BigInt(req.payload.call.value),
+    gas: BigInt(req.payload.gasLimit ?? '100000'),
+    maxFeePerGas: 2_000_000_000n,
+    maxPriorityFeePerGas: 1_000_000_000n,
+  });
+}
+
+beforeAll(async () => {
+  [db, kafka] = await Promise.all([
+    createTestDatabase({ prefix: 'engine' }),
+    startKafkaMock({ brokers: 1 }),
+  ]);
+  port = await freePort();
+  bus = new EventBus(
+    new KafkaBusDriver({
+      brokers: kafka.brokers,
+      clientId: 'engine-spec',
+      kafkaLogLevel: 'nothing',
+    }),
+  );
+  const collect = async (e: KeelEvent<TopicName>) => void received.push(e);
+  const sub = await bus.subscribe({
+    group: 'engine-spec',
+    handlers: {
+      'keel.compliance.requested.v1': collect,
+      'keel.signature.requested.v1': collect,
+      'keel.broadcast.requested.v1': collect,
+      'keel.operation.status.v1': collect,
+    },
+  });
+  await sub.ready;
+  engine = startEngine();
+  await engineReady();
+}, 180_000);
+
+afterAll(async () => {
+  await engine?.stop();
+  await bus?.close();
+  await kafka?.stop();
+  await db?.drop();
+});
+
+describe('execution engine pipeline', () => {
+  it('runs a transfer through every state to COMPLETED, publishing each step through the outbox', async () => {
+    const id = await submit('token.transfer', { asset, to: holder, amount: '5' });
+    const compliance = await next('keel.compliance.requested.v1', id);
+    expect(compliance.payload.call).toMatchObject({
+      from: account.address,
+      to: asset,
+      chainId: CHAIN_ID,
+    });
+    expect(compliance.payload.transfer).toEqual({ from: account.address, to: holder, amount: '5' });
+    expect(eventsOf('keel.signature.requested.v1', id)).toHaveLength(0);
+
+    await publish('keel.compliance.result.v1', id, {
+      operationId: id,
+      transactionIndex: 0,
+      allowed: true,
+      modules: [{ module: 'identity-registry', passed: true }],
+      gasEstimate: '50000',
+    });
+    const sigReq = await next('keel.signature.requested.v1', id);
+    expect(sigReq.payload).toMatchObject({
+      gasLimit: '62500',
+      nonceReservationId: `${id}:0`,
+      organizationId: org,
+    });
+
+    const raw = await sign(sigReq, 0);
+    await publish('keel.signature.result.v1', id, {
+      outcome: 'signed',
+      operationId: id,
+      transactionIndex: 0,
+      chainId: CHAIN_ID,
+      signer: account.address,
+      nonce: '0',
+      rawTransaction: raw,
+      hash: keccak256(raw),
+    });
+    const broadcast = await next('keel.broadcast.requested.v1', id);
+    expect(broadcast.payload).toMatchObject({
+      hash: keccak256(raw),
+      rawTransaction: raw,
+      nonce: '0',
+    });
+
+    await publish('keel.receipt.v1', id, {
+      operationId: id,
+      transactionIndex: 0,
+      chainId: CHAIN_ID,
+      hash: keccak256(raw),
+      status: 'success',
+      blockNumber: '12',
+      confirmations: 1,
+      gasUsed: '48000',
+    });
+    const done = await until(id, 'COMPLETED');
+    expect(done.history.map((h) => h.status)).toEqual([
+      'RECEIVED',
+      'QUEUED',
+      'PREPARING',
+      'SIGNING',
+      'BROADCASTING',
+      'CONFIRMING',
+      'COMPLETED',
+    ]);
+    expect(done.transactions[0]).toMatchObject({
+      hash: keccak256(raw),
+      nonce: '0',
+      blockNumber: '12',
+      status: 'mined',
+    });
+    const statuses = await waitUntil(
+      'status events',
+      async () => eventsOf('keel.operation.status.v1', id).length >= 7,
+    ).then(() => eventsOf('keel.operation.status.v1', id).map((e) => e.payload.sequence));
+    expect([...new Set(statuses)].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('fails a compliance denial with the module and reason, before any signature', async () => {
+    const id = await submit('token.transfer', { asset, to: holder, amount: '5' });
+    await next('keel.compliance.requested.v1', id);
+    await publish('keel.compliance.result.v1', id, {
+      operationId: id,
+      transactionIndex: 0,
+      allowed: false,
+      modules: [
+        { module: 'identity-registry', passed: true },
+        {
+          module: 'CountryBlockListModule',
+          passed: false,
+          reason: 'CountryBlocked(250)',
+          errorName: 'CountryBlocked',
+        },
+      ],
+      deniedBy: { module: 'CountryBlockListModule', reason: 'CountryBlocked(250)' },
+    });
+    const failed = await until(id, 'FAILED');
+    expect(failed.subStatus).toBe('COMPLIANCE_REJECTED');
+    expect(failed.error).toMatchObject({
+      module: 'CountryBlockListModule',
+      reason: 'CountryBlocked(250)',
+    });
+    expect(failed.transactions[0]).toMatchObject({ nonce: null, hash: null });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(eventsOf('keel.signature.requested.v1', id)).toHaveLength(0);
+  });
+
+  it('refuses a signed payload whose calldata differs from the prepared call; nothing is broadcast', async () => {
+    const id = await submit('token.mint', { asset, to: holder, amount: '9' });
+    await next('keel.compliance.requested.v1', id);
+    await publish('keel.compliance.result.v1', id, {
+      operationId: id,
+      transactionIndex: 0,
+      allowed: true,
+      modules: [],
+      gasEstimate: '60000',
+    });
+    const sigReq = await next('keel.signature.requested.v1', id);
+    const raw = await sign(sigReq, 1, { data: '0xdeadbeef' });
+    await publish('keel.signature.result.v1', id, {
+      outcome: 'signed',
+      operationId: id,
+      transactionIndex: 0,
+      chainId: CHAIN_ID,
+      signer: account.address,
+      nonce: '1',
+      rawTransaction: raw,
+      hash: keccak256(raw),
+    });
+    const failed = await until(id, 'FAILED');
+    expect(failed.subStatus).toBe('PAYLOAD_MISMATCH');
+    expect(JSON.stringify(failed.error)).toContain('calldata');
+    expect(eventsOf('keel.broadcast.requested.v1', id)).toHaveLength(0);
+  });
+
+  it('fails a request-controls rejection and an on-chain revert with their reasons', async () => {
+    const rejectedId = uuidv7();
+    await publish('keel.operation.rejected.v1', rejectedId, {
+      operationId: rejectedId,
+      error: { code: 'FORBIDDEN', message: 'missing role' },
+      rejectedAt: new Date().toISOString(),
+    });
+    expect((await until(rejectedId, 'FAILED')).subStatus).toBe('REQUEST_REJECTED');
+
+    const id = await submit('token.transfer', { asset, to: holder, amount: '1' });
+    await next('keel.compliance.requested.v1', id);
+    await publish('keel.compliance.result.v1', id, {
+      operationId: id,
+      transactionIndex: 0,
+      allowed: true,
+      modules: [],
+      gasEstimate: '50000',
+    });
+    const sigReq = await next('keel.signature.requested.v1', id);
+    const raw = await sign(sigReq, 2);
+    await publish('keel.signature.result.v1', id, {
+      outcome: 'signed',
+      operationId: id,
+      transactionIndex: 0,
+      chainId: CHAIN_ID,
+      signer: account.address,
+      nonce: '2',
+      rawTransaction: raw,
+      hash: keccak256(raw),
+    });
+    await next('keel.broadcast.requested.v1', id);
+    await publish('keel.receipt.v1', id, {
+      operationId: id,
+      transactionIndex: 0,
+      chainId: CHAIN_ID,
+      hash: keccak256(raw),
+      status: 'reverted',
+      blockNumber: '20',
+      confirmations: 1,
+      revert: {
+        selector: '0x12345678',
+        reason: 'ComplianceModuleRejected(MaxBalanceModule, MaxBalanceExceeded(100))',
+      },
+    });
+    const failed = await until(id, 'FAILED');
+    expect(failed.subStatus).toBe('REVERTED');
+    expect(failed.error?.reason).toContain('MaxBalanceExceeded');
+  });
+
+  it('resumes after SIGKILL: a signature delivered while the engine is down is applied once after restart', async () => {
+    const id = await submit('token.transfer', { asset, to: holder, amount: '3' });
+    await next('keel.compliance.requested.v1', id);
+    await publish('keel.compliance.result.v1', id, {
+      operationId: id,
+      transactionIndex: 0,
+      allowed: true,
+      modules: [],
+      gasEstimate: '50000',
+    });
+    const sigReq = await next('keel.signature.requested.v1', id);
+    expect((await view(id)).status).toBe('SIGNING');
+
+    engine.kill('SIGKILL');
+    await engine.exited;
+    const raw = await sign(sigReq, 3);
+    const signed = await publish('keel.signature.result.v1', id, {
+      outcome: 'signed',
+      operationId: id,
+      transactionIndex: 0,
+      chainId: CHAIN_ID,
+      signer: account.address,
+      nonce: '3',
+      rawTransaction: raw,
+      hash: keccak256(raw),
+    });
+    // The same event delivered twice (a producer retry): the inbox makes the copy a no-op.
+    await bus.publishEvents([{ topic: 'keel.signature.result.v1', event: signed }]);
+
+    engine = startEngine();
+    await engineReady();
+    const broadcast = await next('keel.broadcast.requested.v1', id);
+    expect(broadcast.payload.hash).toBe(keccak256(raw));
+    await publish('keel.receipt.v1', id, {
+      operationId: id,
+      transactionIndex: 0,
+      chainId: CHAIN_ID,
+      hash: keccak256(raw),
+      status: 'success',
+      blockNumber: '30',
+      confirmations: 1,
+    });
+    const done = await until(id, 'COMPLETED');
+    expect(done.history.filter((h) => h.status === 'BROADCASTING')).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(eventsOf('keel.broadcast.requested.v1', id)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,24 @@
+import { Controller, Inject } from '@nestjs/common';
+import { type ConsumeContext, OnEvent } from '@keel/bus';
+import type { KeelEvent } from '@keel/events';
+import { withInbox } from '@keel/persistence';
+import type { DataSource } from 'typeorm';
+import { DATA_SOURCE } from '../../tokens';
+import { PrepareOperationUseCase } from '../usecases/prepare-operation/prepare-operation.usecase';
+
+@Controller()
+export class OperationAcceptedHandler {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    private readonly useCase: PrepareOperationUseCase,
+  ) {}
+
+  /** Inbox-deduped: the state change, the inbox row and the events it causes commit together. */
+  @OnEvent('keel.operation.accepted.v1')
+  async handle(event: KeelEvent<'keel.operation.accepted.v1'>, ctx: ConsumeContext): Promise<void> {
+    await withInbox<'keel.operation.accepted.v1'>(this.ds, (e, tx) => this.useCase.execute(tx, e))(
+      event,
+      ctx,
+    );
+  }
+}

@@ -1,0 +1,27 @@
+import { Controller, Inject } from '@nestjs/common';
+import { type ConsumeContext, OnEvent } from '@keel/bus';
+import type { KeelEvent } from '@keel/events';
+import { withInbox } from '@keel/persistence';
+import type { DataSource } from 'typeorm';
+import { DATA_SOURCE } from '../../tokens';
+import { RecordSubmissionUseCase } from '../usecases/record-submission/record-submission.usecase';
+
+@Controller()
+export class OperationSubmittedHandler {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    private readonly useCase: RecordSubmissionUseCase,
+  ) {}
+
+  /** Inbox-deduped: the state change, the inbox row and the events it causes commit together. */
+  @OnEvent('keel.operation.submitted.v1')
+  async handle(
+    event: KeelEvent<'keel.operation.submitted.v1'>,
+    ctx: ConsumeContext,
+  ): Promise<void> {
+    await withInbox<'keel.operation.submitted.v1'>(this.ds, (e, tx) => this.useCase.execute(tx, e))(
+      event,
+      ctx,
+    );
+  }
+}

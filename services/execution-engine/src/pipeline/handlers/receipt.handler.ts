@@ -1,0 +1,21 @@
+import { Controller, Inject } from '@nestjs/common';
+import { type ConsumeContext, OnEvent } from '@keel/bus';
+import type { KeelEvent } from '@keel/events';
+import { withInbox } from '@keel/persistence';
+import type { DataSource } from 'typeorm';
+import { DATA_SOURCE } from '../../tokens';
+import { ApplyReceiptUseCase } from '../usecases/apply-receipt/apply-receipt.usecase';
+
+@Controller()
+export class ReceiptHandler {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    private readonly useCase: ApplyReceiptUseCase,
+  ) {}
+
+  /** Inbox-deduped: the state change, the inbox row and the events it causes commit together. */
+  @OnEvent('keel.receipt.v1')
+  async handle(event: KeelEvent<'keel.receipt.v1'>, ctx: ConsumeContext): Promise<void> {
+    await withInbox<'keel.receipt.v1'>(this.ds, (e, tx) => this.useCase.execute(tx, e))(event, ctx);
+  }
+}

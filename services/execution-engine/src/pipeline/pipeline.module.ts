@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { JournalModule } from '../journal/journal.module';
+import { ComplianceResultHandler } from './handlers/compliance-result.handler';
+import { OperationAcceptedHandler } from './handlers/operation-accepted.handler';
+import { OperationRejectedHandler } from './handlers/operation-rejected.handler';
+import { OperationSubmittedHandler } from './handlers/operation-submitted.handler';
+import { ReceiptHandler } from './handlers/receipt.handler';
+import { SignatureResultHandler } from './handlers/signature-result.handler';
+import { ApplyComplianceResultUseCase } from './usecases/apply-compliance-result/apply-compliance-result.usecase';
+import { ApplyReceiptUseCase } from './usecases/apply-receipt/apply-receipt.usecase';
+import { ApplySignatureResultUseCase } from './usecases/apply-signature-result/apply-signature-result.usecase';
+import { PrepareOperationUseCase } from './usecases/prepare-operation/prepare-operation.usecase';
+import { RecordSubmissionUseCase } from './usecases/record-submission/record-submission.usecase';
+import { RejectOperationUseCase } from './usecases/reject-operation/reject-operation.usecase';
+
+/** The signing pipeline: one handler per consumed topic, one use case per step. */
+@Module({
+  imports: [JournalModule],
+  controllers: [
+    OperationSubmittedHandler,
+    OperationAcceptedHandler,
+    OperationRejectedHandler,
+    ComplianceResultHandler,
+    SignatureResultHandler,
+    ReceiptHandler,
+  ],
+  providers: [
+    RecordSubmissionUseCase,
+    PrepareOperationUseCase,
+    RejectOperationUseCase,
+    ApplyComplianceResultUseCase,
+    ApplySignatureResultUseCase,
+    ApplyReceiptUseCase,
+  ],
+})
+export class PipelineModule {}

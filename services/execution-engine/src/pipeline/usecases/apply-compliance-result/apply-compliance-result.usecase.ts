@@ -1,0 +1,104 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { KeelEvent } from '@keel/events';
+import type { ExecutionEngineConfig } from '../../../config';
+import { Journal, type Tx } from '../../../journal/journal';
+import { OperationRepository } from '../../../journal/operation.repository';
+import { CONFIG } from '../../../tokens';
+
+const INSUFFICIENT = /InsufficientUnfrozenBalance|ERC20InsufficientBalance|insufficient balance/i;
+
+/**
+ * The simulation answered. A denial fails the operation with the module and
+ * its reason; nothing is signed and no nonce is reserved. A pass moves to
+ * SIGNING and asks the transaction signer for a signature of that exact call.
+ */
+@Injectable()
+export class ApplyComplianceResultUseCase {
+  constructor(
+    private readonly journal: Journal,
+    private readonly operations: OperationRepository,
+    @Inject(CONFIG) private readonly config: ExecutionEngineConfig,
+  ) {}
+
+  async execute(tx: Tx, event: KeelEvent<'keel.compliance.result.v1'>): Promise<void> {
+    const r = event.payload;
+    let op = await this.operations.lock(tx.manager, r.operationId);
+    if (!op || op.status !== 'PREPARING') return;
+    const prepared = await this.operations.transactionOf(tx.manager, op.id, r.transactionIndex);
+    if (!prepared) return;
+
+    if (r.error) {
+      if (r.error.retryable && op.complianceAttempts < this.config.complianceRetries) {
+        op = { ...op, complianceAttempts: op.complianceAttempts + 1 };
+        await this.operations.saveState(tx.manager, op);
+        await tx.outbox.publish('keel.compliance.requested.v1', {
+          operationId: op.id,
+          transactionIndex: prepared.index,
+          call: {
+            chainId: prepared.chainId,
+            from: prepared.from,
+            to: prepared.to,
+            data: prepared.data,
+            value: prepared.value,
+          },
+          asset: prepared.to,
+        });
+        return;
+      }
+      await this.journal.fail(tx, op, 'PREPARATION_FAILED', {
+        code: r.error.code,
+        message: `The compliance simulation could not run: ${r.error.message}`,
+      });
+      return;
+    }
+
+    if (!r.allowed) {
+      if (r.deniedBy) {
+        await this.journal.fail(tx, op, 'COMPLIANCE_REJECTED', {
+          code: 'COMPLIANCE_REJECTED',
+          message: `Compliance module ${r.deniedBy.module} denied the transfer: ${r.deniedBy.reason}`,
+          module: r.deniedBy.module,
+          reason: r.deniedBy.reason,
+          details: { modules: r.modules },
+        });
+        return;
+      }
+      const reason = r.revert?.reason ?? 'the simulated call reverted';
+      await this.journal.fail(
+        tx,
+        op,
+        INSUFFICIENT.test(reason) ? 'INSUFFICIENT_BALANCE' : 'REVERTED',
+        {
+          code: 'SIMULATION_REVERTED',
+          message: `The simulation of the call reverted: ${reason}`,
+          reason,
+          ...(r.revert?.selector ? { details: { selector: r.revert.selector } } : {}),
+        },
+      );
+      return;
+    }
+
+    const estimate = r.gasEstimate ? BigInt(r.gasEstimate) : null;
+    const gasLimit =
+      estimate === null ? null : (estimate * BigInt(100 + this.config.gasHeadroomPercent)) / 100n;
+    await this.operations.saveTransaction(tx.manager, {
+      ...prepared,
+      gasLimit: gasLimit?.toString() ?? null,
+    });
+    op = await this.journal.transition(tx, op, 'SIGNING');
+    await tx.outbox.publish('keel.signature.requested.v1', {
+      operationId: op.id,
+      transactionIndex: prepared.index,
+      call: {
+        chainId: prepared.chainId,
+        from: prepared.from,
+        to: prepared.to,
+        data: prepared.data,
+        value: prepared.value,
+      },
+      ...(gasLimit === null ? {} : { gasLimit: gasLimit.toString() }),
+      organizationId: op.organizationId,
+      nonceReservationId: `${op.id}:${prepared.index}`,
+    });
+  }
+}

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import type { KeelEvent } from '@keel/events';
+import { Journal, type Tx } from '../../../journal/journal';
+import { OperationRepository } from '../../../journal/operation.repository';
+import { failureOfSigningError } from '../../../journal/state-machine';
+
+/** The chain answered: mined (COMPLETED), reverted (FAILED/REVERTED with the decoded reason), reorged or dropped. */
+@Injectable()
+export class ApplyReceiptUseCase {
+  constructor(
+    private readonly journal: Journal,
+    private readonly operations: OperationRepository,
+  ) {}
+
+  async execute(tx: Tx, event: KeelEvent<'keel.receipt.v1'>): Promise<void> {
+    const r = event.payload;
+    let op = await this.operations.lock(tx.manager, r.operationId);
+    if (!op || (op.status !== 'BROADCASTING' && op.status !== 'CONFIRMING')) return;
+    const prepared = await this.operations.transactionOf(tx.manager, op.id, r.transactionIndex);
+    if (!prepared) return;
+    const mined = {
+      ...prepared,
+      hash: r.hash,
+      blockNumber: r.blockNumber ?? null,
+      confirmations: r.confirmations,
+      gasUsed: r.gasUsed ?? null,
+    };
+    switch (r.status) {
+      case 'success':
+        await this.operations.saveTransaction(tx.manager, { ...mined, status: 'mined' });
+        if (op.status === 'BROADCASTING') op = await this.journal.transition(tx, op, 'CONFIRMING');
+        await this.journal.transition(tx, op, 'COMPLETED');
+        return;
+      case 'reverted': {
+        await this.operations.saveTransaction(tx.manager, { ...mined, status: 'reverted' });
+        const reason = r.revert?.reason ?? 'the transaction reverted';
+        await this.journal.fail(tx, op, 'REVERTED', {
+          code: 'REVERTED',
+          message: `The transaction reverted on-chain: ${reason}`,
+          reason,
+          details: { hash: r.hash, ...(r.revert?.selector ? { selector: r.revert.selector } : {}) },
+        });
+        return;
+      }
+      case 'reorged':
+        await this.operations.saveTransaction(tx.manager, {
+          ...mined,
+          status: 'broadcast',
+          confirmations: 0,
+        });
+        if (op.status === 'CONFIRMING')
+          await this.journal.transition(tx, op, 'BROADCASTING', { subStatus: 'REORGED' });
+        return;
+      case 'dropped':
+        await this.operations.saveTransaction(tx.manager, { ...mined, status: 'failed' });
+        await this.journal.fail(tx, op, failureOfSigningError(r.error?.code ?? 'NONCE_CONFLICT'), {
+          code: r.error?.code ?? 'DROPPED',
+          message: r.error?.message ?? 'The transaction was dropped by the network.',
+        });
+        return;
+    }
+  }
+}
