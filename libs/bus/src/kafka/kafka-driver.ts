@@ -34,6 +34,12 @@ export interface KafkaDriverOptions {
    * inbox absorbs. Default 100.
    */
   readonly commitIntervalMs?: number;
+  /**
+   * Fetch long-poll wait. A real broker answers as soon as data arrives; the
+   * librdkafka mock cluster waits the full time, so this adds latency there.
+   * Default 100.
+   */
+  readonly fetchMaxWaitMs?: number;
   readonly logger?: BusLogger;
   /** kafkajs's own log level, routed to `logger` (default: error). */
   readonly kafkaLogLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
@@ -150,7 +156,7 @@ export class KafkaBusDriver implements BusDriver {
         heartbeatInterval: this.options.heartbeatIntervalMs ?? 1_000,
         rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 10_000,
         allowAutoTopicCreation: true,
-        maxWaitTimeInMs: 250,
+        maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 100,
         retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 5_000 },
       });
       consumer.on(consumer.events.GROUP_JOIN, (e) => {
