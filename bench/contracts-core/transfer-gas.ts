@@ -1,0 +1,185 @@
+// Gas of `transfer` with 0, 1, 3 and 5 compliance modules: Keel's production deployment
+// (proxied token from its asset factory) against T-REX v4.1.6's proxied suite (from its
+// TREXFactory) with the equivalent modules, side by side on the same anvil in one run.
+// Also the gas of deploying one asset through each factory and one investor identity.
+//
+//   npx nx run contracts:build     # generates @keel/abi (Keel's ABIs + bytecode)
+//   npm run bench:contracts-core
+//   (= SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/contracts-core/transfer-gas.ts)
+//
+// Measured per token: alice -> bob once (warm-up: both hold, every module has state for
+// them), then, each in its own block 60 s after the previous one,
+//   warm  = alice -> bob again,
+//   first = alice -> carol, a verified wallet that has never held the token.
+// Gas is the receipt's gasUsed (21,000 intrinsic + calldata + execution, after refunds).
+// BENCH_TRACE=1 also prints the call tree (gas per call) of the warm transfer with 0 and
+// 5 modules on both platforms.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { anvilBinary, startAnvil } from '@keel/testing';
+import { type Address, erc20Abi, type Hex, type TransactionReceipt } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { BenchChain } from './chain';
+import { deployKeel } from './keel';
+import { type Actors, MODULE_NAMES, MODULE_ORDER, type ModuleKind, type Platform } from './model';
+import { deployTrex } from './trex';
+
+const AMOUNT = 1_000n;
+const GAP_SECONDS = 60;
+
+interface Measured {
+  readonly warm: bigint;
+  readonly first: bigint;
+  readonly warmHash: Hex;
+}
+
+interface Row {
+  readonly label: string;
+  readonly keel: Measured;
+  readonly trex: Measured;
+}
+
+async function measure(chain: BenchChain, actors: Actors, token: Address): Promise<Measured> {
+  const { alice, bob, carol } = actors;
+  const transfer = async (to: Address): Promise<TransactionReceipt> => {
+    await chain.advance(GAP_SECONDS);
+    return chain.send(alice, token, erc20Abi, 'transfer', [to, AMOUNT]);
+  };
+  await transfer(bob.address);
+  const warm = await transfer(bob.address);
+  const first = await transfer(carol.address);
+  const carolBalance = (await chain.read(token, erc20Abi, 'balanceOf', [carol.address])) as bigint;
+  if (carolBalance !== AMOUNT) throw new Error(`carol holds ${carolBalance}, expected ${AMOUNT}`);
+  return { warm: warm.gasUsed, first: first.gasUsed, warmHash: warm.transactionHash };
+}
+
+async function compare(
+  chain: BenchChain,
+  actors: Actors,
+  keel: Platform,
+  trex: Platform,
+  label: string,
+  kinds: readonly ModuleKind[],
+): Promise<Row> {
+  const results: Measured[] = [];
+  for (const platform of [keel, trex]) {
+    const token = await platform.createToken(label, kinds);
+    if (token.boundModules !== kinds.length) {
+      throw new Error(
+        `${platform.name} ${label}: ${token.boundModules} modules bound, expected ${kinds.length}`,
+      );
+    }
+    results.push(await measure(chain, actors, token.address));
+  }
+  const [k, t] = results;
+  if (!k || !t) throw new Error('missing measurement');
+  return { label, keel: k, trex: t };
+}
+
+const fmt = (n: bigint): string => n.toLocaleString('en-US');
+const ratio = (a: bigint, b: bigint): string => `${(Number(a) / Number(b)).toFixed(2)}x`;
+
+function table(title: string, rows: readonly Row[]): string {
+  const lines = [
+    `### ${title}`,
+    '',
+    '| modules | Keel warm | T-REX warm | Keel ÷ T-REX | Keel first | T-REX first | Keel ÷ T-REX |',
+    '|---|--:|--:|--:|--:|--:|--:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.label} | ${fmt(r.keel.warm)} | ${fmt(r.trex.warm)} | ${ratio(r.keel.warm, r.trex.warm)} | ` +
+        `${fmt(r.keel.first)} | ${fmt(r.trex.first)} | ${ratio(r.keel.first, r.trex.first)} |`,
+    ),
+  ];
+  return lines.join('\n');
+}
+
+function packageVersion(name: string): string {
+  const pkg = JSON.parse(
+    readFileSync(join(process.cwd(), 'node_modules', name, 'package.json'), 'utf8'),
+  ) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+async function main(): Promise<void> {
+  const anvil = await startAnvil({ accounts: 5 });
+  try {
+    const [admin, signer, alice, bob, carol] = anvil.accounts.map((a) =>
+      privateKeyToAccount(a.privateKey),
+    );
+    if (!admin || !signer || !alice || !bob || !carol)
+      throw new Error('anvil gave too few accounts');
+    const actors: Actors = { admin, claimSigner: signer, alice, bob, carol };
+    const chain = new BenchChain(anvil.rpcUrl);
+    const nodeInfo = (await chain.rpc('anvil_nodeInfo')) as { hardFork?: string };
+
+    const keel = await deployKeel(chain, actors);
+    const trex = await deployTrex(chain, actors);
+
+    const byCount: Row[] = [];
+    for (const n of [0, 1, 3, 5]) {
+      byCount.push(await compare(chain, actors, keel, trex, String(n), MODULE_ORDER.slice(0, n)));
+    }
+    const single: Row[] = [];
+    for (const kind of MODULE_ORDER) {
+      const label = `${MODULE_NAMES[kind].keel} / ${MODULE_NAMES[kind].trex}`;
+      single.push(await compare(chain, actors, keel, trex, label, [kind]));
+    }
+
+    const anvilVersion =
+      execFileSync(anvilBinary(), ['--version']).toString().split('\n')[0] ?? '?';
+    const out = [
+      `Keel vs T-REX ${packageVersion('@tokenysolutions/t-rex')} (OnchainID ${packageVersion('@onchain-id/solidity')}), ` +
+        `${anvilVersion}, hardfork ${nodeInfo.hardFork ?? '?'}; Keel: solc ${packageVersion('solc')} (solcjs), ` +
+        `optimizer 200 runs, legacy pipeline, evm cancun; node ${process.version}, ` +
+        `${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; ${new Date().toISOString()}`,
+      '',
+      table('`transfer` gas (receipt gasUsed) by number of modules', byCount),
+      '',
+      `Modules in binding order: ${MODULE_ORDER.map((k) => `${MODULE_NAMES[k].keel} ↔ ${MODULE_NAMES[k].trex}`).join(', ')}.`,
+      '',
+      table('`transfer` gas with each module alone', single),
+      '',
+      '### Deployment gas (receipt gasUsed)',
+      '',
+      '| what | Keel | T-REX | Keel ÷ T-REX |',
+      '|---|--:|--:|--:|',
+      `| one asset through its factory (first of the system) | ${fmt(keel.assetDeployment.first)} | ${fmt(trex.assetDeployment.first)} | ${ratio(keel.assetDeployment.first, trex.assetDeployment.first)} |`,
+      `| one asset through its factory (a later one) | ${fmt(keel.assetDeployment.later)} | ${fmt(trex.assetDeployment.later)} | ${ratio(keel.assetDeployment.later, trex.assetDeployment.later)} |`,
+      `| one investor identity through its factory | ${fmt(keel.identityDeployment.gas)} | ${fmt(trex.identityDeployment.gas)} | ${ratio(keel.identityDeployment.gas, trex.identityDeployment.gas)} |`,
+      '',
+      `- Keel asset: ${keel.assetDeployment.note}.`,
+      `- T-REX asset: ${trex.assetDeployment.note}.`,
+      `- Keel identity: ${keel.identityDeployment.note}.`,
+      `- T-REX identity: ${trex.identityDeployment.note}.`,
+    ];
+    if (process.env['BENCH_TRACE']) {
+      for (const row of [byCount[0], byCount[byCount.length - 1]]) {
+        if (!row) continue;
+        for (const [name, m] of [
+          ['Keel', row.keel],
+          ['T-REX', row.trex],
+        ] as const) {
+          out.push(
+            '',
+            `#### Call tree: ${name}, ${row.label} modules, warm transfer (gas incl. subcalls)`,
+            '```',
+          );
+          out.push(await chain.trace(m.warmHash), '```');
+        }
+      }
+    }
+    console.log(out.join('\n'));
+  } finally {
+    await anvil.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
