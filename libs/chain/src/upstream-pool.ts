@@ -32,7 +32,8 @@ export interface UpstreamStatus {
   readonly healthy: boolean;
   readonly consecutiveFailures: number;
   readonly lastError: string | null;
-  readonly blockNumber: bigint | null;
+  /** Head block at the last health check, as a decimal string (JSON-safe). */
+  readonly blockNumber: string | null;
   readonly latencyMs: number | null;
 }
 
@@ -206,7 +207,7 @@ export class UpstreamPool {
       healthy: u.healthy,
       consecutiveFailures: u.consecutiveFailures,
       lastError: u.lastError,
-      blockNumber: u.blockNumber,
+      blockNumber: u.blockNumber === null ? null : u.blockNumber.toString(),
       latencyMs: u.latencyMs,
     }));
   }

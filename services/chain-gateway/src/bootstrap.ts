@@ -1,0 +1,139 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
+import {
+  EventBus,
+  InProcessBroker,
+  InProcessBusDriver,
+  KafkaBusDriver,
+  KeelBusTransport,
+} from '@keel/bus';
+import { openDataSource, OutboxRelay } from '@keel/persistence';
+import { createLogger, type Logger, NestLogger } from '@keel/telemetry';
+import type { DataSource } from 'typeorm';
+import { ChainGatewayModule } from './app.module';
+import { TrackedTransactionRepository } from './broadcast/tracked-transaction.repository';
+import { BroadcastTransactionUseCase } from './broadcast/usecases/broadcast-transaction/broadcast-transaction.usecase';
+import { ChainRepository } from './chain/chain.repository';
+import type { ChainGatewayConfig } from './config';
+import { TrackConfirmationsUseCase } from './confirmations/usecases/track-confirmations/track-confirmations.usecase';
+import { chainGatewayMigrations } from './database/migrations';
+import { StreamLogsUseCase } from './logs/usecases/stream-logs/stream-logs.usecase';
+
+export const SERVICE_NAME = 'chain-gateway';
+
+export interface ChainGatewayOverrides {
+  readonly logger?: Logger;
+  readonly broker?: InProcessBroker;
+}
+
+export interface RunningChainGateway {
+  readonly app: INestApplication;
+  readonly url: string;
+  readonly dataSource: DataSource;
+  readonly chain: ChainRepository;
+  readonly tracked: TrackedTransactionRepository;
+  close(): Promise<void>;
+}
+
+export async function startChainGateway(
+  config: ChainGatewayConfig,
+  overrides: ChainGatewayOverrides = {},
+): Promise<RunningChainGateway> {
+  const logger =
+    overrides.logger ?? createLogger({ service: SERVICE_NAME, level: config.logLevel });
+  const dataSource = await openDataSource({
+    url: config.databaseUrl,
+    migrations: chainGatewayMigrations,
+    applicationName: SERVICE_NAME,
+  });
+  const bus =
+    config.busDriver === 'in-process'
+      ? new EventBus(new InProcessBusDriver(overrides.broker ?? new InProcessBroker()), { logger })
+      : new EventBus(
+          new KafkaBusDriver({ brokers: config.kafkaBrokers, clientId: SERVICE_NAME, logger }),
+          { logger },
+        );
+  const chain = new ChainRepository(config.rpcUrls, logger);
+  chain.startHealthChecks(config.healthCheckIntervalMs);
+  const tracked = new TrackedTransactionRepository(dataSource);
+  const confirmations = new TrackConfirmationsUseCase(
+    dataSource,
+    chain,
+    tracked,
+    config.reorgWindow,
+    logger,
+  );
+  const logs = new StreamLogsUseCase(
+    dataSource,
+    chain,
+    tracked,
+    config.logsFromBlock,
+    config.reorgWindow,
+    logger,
+  );
+  const relay = new OutboxRelay({ dataSource, publisher: bus, logger });
+  const app = await NestFactory.create(
+    ChainGatewayModule.register({
+      dataSource,
+      chain,
+      broadcastTransaction: new BroadcastTransactionUseCase(
+        chain,
+        tracked,
+        config.confirmations,
+        logger,
+      ),
+    }),
+    { logger: new NestLogger(logger), abortOnError: false },
+  );
+  app.connectMicroservice({ strategy: new KeelBusTransport({ bus, group: SERVICE_NAME }) });
+  await app.startAllMicroservices();
+  relay.start();
+
+  // One poll loop: receipts, then the log stream, per chain; a failing chain does not stop the others.
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const loop = (async () => {
+    while (!stopped) {
+      for (const chainId of chain.chainIds) {
+        try {
+          await confirmations.tick(chainId);
+          await logs.tick(chainId);
+        } catch (err) {
+          logger.warn(
+            { chainId, err: (err as Error).message },
+            'chain poll failed; retrying next tick',
+          );
+        }
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, config.pollIntervalMs);
+        wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    }
+  })();
+
+  await app.listen(config.httpPort, config.httpHost);
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  logger.info({ url, chains: chain.chainIds, bus: config.busDriver }, 'chain-gateway listening');
+  return {
+    app,
+    url,
+    dataSource,
+    chain,
+    tracked,
+    close: async () => {
+      stopped = true;
+      wake?.();
+      await loop;
+      await app.close();
+      await relay.stop();
+      await bus.close();
+      chain.close();
+      await dataSource.destroy();
+    },
+  };
+}

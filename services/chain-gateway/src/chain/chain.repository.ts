@@ -1,0 +1,127 @@
+import { ChainRpcError, type PoolLogger, UpstreamPool } from '@keel/chain';
+import type { Address, Hash, Hex, Log, TransactionReceipt } from 'viem';
+
+export type SendOutcome =
+  | { readonly kind: 'accepted' }
+  /** The node refused for good (e.g. nonce consumed by other bytes, underpriced). */
+  | { readonly kind: 'refused'; readonly reason: ChainRpcError };
+
+export interface BlockRef {
+  readonly number: bigint;
+  readonly hash: Hash;
+  readonly parentHash: Hash;
+}
+
+/** The only code of the gateway that talks to chains: one upstream pool per chain id. */
+export class ChainRepository {
+  private readonly pools = new Map<number, UpstreamPool>();
+
+  constructor(
+    rpcUrls: Readonly<Record<number, readonly string[]>>,
+    logger?: PoolLogger,
+    timeoutMs = 5_000,
+  ) {
+    for (const [id, urls] of Object.entries(rpcUrls)) {
+      this.pools.set(
+        Number(id),
+        new UpstreamPool({ chainId: Number(id), urls, timeoutMs, ...(logger ? { logger } : {}) }),
+      );
+    }
+  }
+
+  get chainIds(): number[] {
+    return [...this.pools.keys()];
+  }
+
+  supports(chainId: number): boolean {
+    return this.pools.has(chainId);
+  }
+
+  pool(chainId: number): UpstreamPool {
+    const pool = this.pools.get(chainId);
+    if (!pool)
+      throw new ChainRpcError(
+        'unknown',
+        `chain ${chainId} is not configured (KEEL_CHAIN_RPC_URLS)`,
+        chainId,
+      );
+    return pool;
+  }
+
+  /**
+   * Broadcasts raw bytes. The node already knowing them, or reporting "nonce
+   * too low" while holding a transaction with exactly this hash (mined
+   * before a crash), both count as accepted: the bytes are on their way.
+   */
+  async send(chainId: number, raw: Hex, hash: Hash): Promise<SendOutcome> {
+    try {
+      await this.pool(chainId).sendRawTransaction(raw);
+      return { kind: 'accepted' };
+    } catch (err) {
+      if (!(err instanceof ChainRpcError) || err.kind === 'transport') throw err;
+      if (err.kind === 'already-known') return { kind: 'accepted' };
+      if (err.kind === 'nonce-too-low' && (await this.transactionExists(chainId, hash)))
+        return { kind: 'accepted' };
+      return { kind: 'refused', reason: err };
+    }
+  }
+
+  async transactionExists(chainId: number, hash: Hash): Promise<boolean> {
+    return this.pool(chainId).call('eth_getTransactionByHash', async (c) => {
+      try {
+        await c.getTransaction({ hash });
+        return true;
+      } catch (e) {
+        if (e instanceof Error && e.name === 'TransactionNotFoundError') return false;
+        throw e;
+      }
+    });
+  }
+
+  receipt(chainId: number, hash: Hash): Promise<TransactionReceipt | null> {
+    return this.pool(chainId).call('eth_getTransactionReceipt', async (c) => {
+      try {
+        return await c.getTransactionReceipt({ hash });
+      } catch (e) {
+        if (e instanceof Error && e.name === 'TransactionReceiptNotFoundError') return null;
+        throw e;
+      }
+    });
+  }
+
+  head(chainId: number): Promise<bigint> {
+    return this.pool(chainId).call('eth_blockNumber', (c) => c.getBlockNumber({ cacheTime: 0 }));
+  }
+
+  async block(chainId: number, number: bigint): Promise<BlockRef | null> {
+    return this.pool(chainId).call('eth_getBlockByNumber', async (c) => {
+      try {
+        const b = await c.getBlock({ blockNumber: number });
+        return b.hash ? { number, hash: b.hash, parentHash: b.parentHash } : null;
+      } catch (e) {
+        if (e instanceof Error && e.name === 'BlockNotFoundError') return null;
+        throw e;
+      }
+    });
+  }
+
+  logs(chainId: number, blockHash: Hash): Promise<Log[]> {
+    return this.pool(chainId).call('eth_getLogs', (c) => c.getLogs({ blockHash }));
+  }
+
+  minedNonce(chainId: number, address: Address): Promise<number> {
+    return this.pool(chainId).minedNonce(address);
+  }
+
+  status(): Record<number, ReturnType<UpstreamPool['status']>> {
+    return Object.fromEntries([...this.pools].map(([id, p]) => [id, p.status()]));
+  }
+
+  startHealthChecks(intervalMs: number): void {
+    for (const p of this.pools.values()) p.startHealthChecks(intervalMs);
+  }
+
+  close(): void {
+    for (const p of this.pools.values()) p.stopHealthChecks();
+  }
+}

@@ -1,0 +1,136 @@
+import { type ConfigOf, loadConfig, shapes, variable } from '@keel/config';
+import { z } from 'zod';
+
+/** `31337=http://a:8545,http://b:8545;1=https://…`: RPC upstreams per chain id, in preference order. */
+export const chainRpcUrls = () =>
+  z.string().transform((raw, ctx) => {
+    const out: Record<number, string[]> = {};
+    for (const part of raw
+      .split(';')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const [id, urls] = part.split('=', 2);
+      const chainId = Number(id);
+      const list = (urls ?? '')
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean);
+      if (
+        !Number.isInteger(chainId) ||
+        chainId <= 0 ||
+        list.length === 0 ||
+        !list.every((u) => /^https?:\/\//.test(u))
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${id ?? ''}=…" must be <chainId>=<http(s) url>[,<url>…]`,
+        });
+        return z.NEVER;
+      }
+      out[chainId] = list;
+    }
+    if (Object.keys(out).length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'must name at least one chain' });
+      return z.NEVER;
+    }
+    return out;
+  });
+
+export const chainGatewayVariables = {
+  databaseUrl: variable({
+    env: 'KEEL_DATABASE_URL',
+    schema: shapes.url(['postgres', 'postgresql']),
+    description:
+      'PostgreSQL URL of the chain-gateway database (tracked transactions, block cursor, inbox, outbox)',
+    fix: 'Set KEEL_DATABASE_URL=postgres://user@host:5432/chain_gateway',
+    sensitive: true,
+  }),
+  rpcUrls: variable({
+    env: 'KEEL_CHAIN_RPC_URLS',
+    // RPC URLs of hosted providers embed API keys.
+    schema: chainRpcUrls(),
+    description: 'RPC upstreams per chain: <chainId>=<url>[,<url>…][;<chainId>=…]',
+    fix: 'Set KEEL_CHAIN_RPC_URLS=31337=http://127.0.0.1:8545,http://127.0.0.1:8546',
+    sensitive: true,
+  }),
+  confirmations: variable({
+    env: 'KEEL_CONFIRMATIONS',
+    schema: shapes.positiveInt(),
+    description: 'confirmations before a receipt is final (when broadcast.requested does not say)',
+    fix: 'Set KEEL_CONFIRMATIONS=1 for dev chains, more for public networks',
+    default: 1,
+  }),
+  reorgWindow: variable({
+    env: 'KEEL_REORG_WINDOW_BLOCKS',
+    schema: shapes.positiveInt(),
+    description:
+      'how many blocks a confirmed transaction and the log stream are watched for reorgs',
+    fix: 'Set KEEL_REORG_WINDOW_BLOCKS=64',
+    default: 64,
+  }),
+  pollIntervalMs: variable({
+    env: 'KEEL_POLL_INTERVAL_MS',
+    schema: shapes.positiveInt(),
+    description: 'how often receipts and new blocks are polled',
+    fix: 'Set KEEL_POLL_INTERVAL_MS=1000',
+    default: 1_000,
+  }),
+  logsFromBlock: variable({
+    env: 'KEEL_LOGS_FROM_BLOCK',
+    schema: z.union([z.literal('latest'), z.coerce.number().int().nonnegative()]),
+    description:
+      'first block of the chain.logs stream when no cursor is stored (a number, or latest)',
+    fix: 'Set KEEL_LOGS_FROM_BLOCK=latest or a block number',
+    default: 'latest' as const,
+  }),
+  healthCheckIntervalMs: variable({
+    env: 'KEEL_RPC_HEALTH_CHECK_INTERVAL_MS',
+    schema: shapes.positiveInt(),
+    description: 'how often RPC upstreams are probed',
+    fix: 'Set KEEL_RPC_HEALTH_CHECK_INTERVAL_MS=10000',
+    default: 10_000,
+  }),
+  busDriver: variable({
+    env: 'KEEL_BUS_DRIVER',
+    schema: shapes.oneOf(['kafka', 'in-process'] as const),
+    description: 'bus driver',
+    fix: 'Set KEEL_BUS_DRIVER=kafka (with KEEL_KAFKA_BROKERS) or in-process',
+    default: 'kafka' as const,
+  }),
+  kafkaBrokers: variable({
+    env: 'KEEL_KAFKA_BROKERS',
+    schema: shapes.csv(),
+    description: 'Kafka bootstrap brokers (host:port, comma-separated)',
+    fix: 'Set KEEL_KAFKA_BROKERS=127.0.0.1:9092',
+    default: [] as string[],
+  }),
+  httpPort: variable({
+    env: 'KEEL_HTTP_PORT',
+    schema: shapes.port(),
+    description: 'port of the health endpoint',
+    fix: 'Set KEEL_HTTP_PORT to a free TCP port',
+    default: 3107,
+  }),
+  httpHost: variable({
+    env: 'KEEL_HTTP_HOST',
+    schema: shapes.string(),
+    description: 'interface to listen on',
+    fix: 'Set KEEL_HTTP_HOST=0.0.0.0 to listen on every interface',
+    default: '127.0.0.1',
+  }),
+  logLevel: variable({
+    env: 'KEEL_LOG_LEVEL',
+    schema: shapes.logLevel(),
+    description: 'minimum log level',
+    fix: 'Set KEEL_LOG_LEVEL=info',
+    default: 'info' as const,
+  }),
+};
+
+export type ChainGatewayConfig = ConfigOf<typeof chainGatewayVariables>;
+
+export function loadChainGatewayConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ChainGatewayConfig {
+  return loadConfig('chain-gateway', chainGatewayVariables, env);
+}
