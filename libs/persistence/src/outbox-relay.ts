@@ -60,6 +60,7 @@ export class OutboxRelay {
     await runner.connect();
     try {
       await runner.startTransaction('READ COMMITTED');
+      let selected: string[] = [];
       try {
         const candidates = ((await runner.query(
           `SELECT partition_key FROM keel_outbox WHERE sent_at IS NULL
@@ -86,6 +87,7 @@ export class OutboxRelay {
            ORDER BY id LIMIT $2 FOR UPDATE`,
           [claimed, this.batchSize],
         )) as OutboxRow[]);
+        selected = rows.map((r) => r.id);
         if (rows.length > 0) {
           await this.options.publisher.publishEvents(
             rows.map((r) => ({
@@ -103,6 +105,15 @@ export class OutboxRelay {
         return rows.length;
       } catch (err) {
         if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        if (selected.length > 0) {
+          // Keep the failure visible on the rows (monitoring: attempts, last_error).
+          await runner
+            .query(
+              `UPDATE keel_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`,
+              [selected, String(err).slice(0, 2000)],
+            )
+            .catch(() => undefined);
+        }
         throw err;
       }
     } finally {

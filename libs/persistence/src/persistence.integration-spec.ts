@@ -203,6 +203,39 @@ describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka 
     expect(caused).toHaveLength(1);
   });
 
+  it('keeps events pending, with the failure recorded, while publishing fails', async () => {
+    const op = `op-fail-${randomUUID().slice(0, 6)}`;
+    const [event] = await writeEvents([op]);
+    const failing = new OutboxRelay({
+      dataSource: ds,
+      publisher: { publishEvents: () => Promise.reject(new Error('broker unreachable')) },
+    });
+    await expect(failing.relayOnce()).rejects.toThrow('broker unreachable');
+    const row = await ds.query<{ attempts: number; last_error: string; sent_at: Date | null }[]>(
+      `SELECT attempts, last_error, sent_at FROM keel_outbox WHERE event_id = $1`,
+      [event!.id],
+    );
+    expect(row[0]).toMatchObject({ attempts: 1, sent_at: null });
+    expect(row[0]!.last_error).toContain('broker unreachable');
+    const published: string[] = [];
+    const ok = new OutboxRelay({
+      dataSource: ds,
+      publisher: {
+        publishEvents: (items) => {
+          published.push(...items.map((i) => i.event.id));
+          return Promise.resolve();
+        },
+      },
+    });
+    while ((await ok.relayOnce()) > 0);
+    expect(published).toContain(event!.id);
+    const sent = await ds.query<{ sent_at: Date | null }[]>(
+      `SELECT sent_at FROM keel_outbox WHERE event_id = $1`,
+      [event!.id],
+    );
+    expect(sent[0]!.sent_at).not.toBeNull();
+  });
+
   it('consumer SIGKILLed after its DB commit and before its offset commit: the redelivery changes nothing', async () => {
     const group = `g-crash-consumer-${randomUUID().slice(0, 6)}`;
     const ops = Array.from({ length: 6 }, (_, i) => `op-cc-${i}-${randomUUID().slice(0, 6)}`);
