@@ -38,6 +38,8 @@ for (const dir of fs.readdirSync(outDir).sort()) {
     if (prev && prev.sourcePath !== sourcePath) {
       fail(`contract name ${name} is defined in both ${prev.sourcePath} and ${sourcePath}; names must be unique`);
     }
+    // Libraries with only internal functions have nothing to bind.
+    if (!Array.isArray(artifact.abi) || artifact.abi.length === 0) continue;
     const bytecode = artifact.bytecode && artifact.bytecode.object;
     const linkRefs = artifact.bytecode && artifact.bytecode.linkReferences;
     const deployable = typeof bytecode === 'string' && bytecode.length > 2 && (!linkRefs || Object.keys(linkRefs).length === 0);
