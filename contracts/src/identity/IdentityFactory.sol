@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {BeaconProxy} from "@openzeppelin/contracts/proxy/beacon/BeaconProxy.sol";
 import {Create2} from "@openzeppelin/contracts/utils/Create2.sol";
 import {KeelIdentity} from "./KeelIdentity.sol";
+import {KeelIdentityProxy} from "./KeelIdentityProxy.sol";
 import {KeelAccessManaged} from "../system/access/KeelAccessManaged.sol";
 import {KeelSystemRoles} from "../system/access/KeelSystemRoles.sol";
 
-/// @title IdentityFactory — creates investor, asset and claim issuer identities as beacon
-/// proxies at deterministic addresses.
+/// @title IdentityFactory — creates investor, asset and claim issuer identities as minimal
+/// beacon proxies (`KeelIdentityProxy`) at deterministic addresses.
 /// @notice A beacon proxy keeps the per-investor deployment small (the proxy code, the
 /// beacon address and the keys) while the system can still fix or extend every
 /// identity at once by pointing the beacon at a new implementation. One identity per
@@ -50,7 +50,7 @@ contract IdentityFactory is KeelAccessManaged {
         _checkRole(KeelSystemRoles.SYSTEM_MODULE_ROLE, msg.sender);
         if (asset == address(0) || owner == address(0)) revert ZeroAddress();
         id = address(
-            new BeaconProxy{salt: _salt(ASSET, asset)}(
+            new KeelIdentityProxy{salt: _salt(ASSET, asset)}(
                 _identityBeacon, abi.encodeCall(KeelIdentity.initialize, (owner, new address[](0)))
             )
         );
@@ -88,7 +88,7 @@ contract IdentityFactory is KeelAccessManaged {
 
     function _create(address beacon, bytes32 kind, address owner, address[] calldata keys) private returns (address id) {
         if (owner == address(0)) revert ZeroAddress();
-        id = address(new BeaconProxy{salt: _salt(kind, owner)}(beacon, _initData(owner, keys)));
+        id = address(new KeelIdentityProxy{salt: _salt(kind, owner)}(beacon, _initData(owner, keys)));
         emit IdentityCreated(id, owner, kind);
     }
 
@@ -97,7 +97,7 @@ contract IdentityFactory is KeelAccessManaged {
         view
         returns (address)
     {
-        bytes memory code = abi.encodePacked(type(BeaconProxy).creationCode, abi.encode(beacon, _initData(owner, keys)));
+        bytes memory code = abi.encodePacked(type(KeelIdentityProxy).creationCode, abi.encode(beacon, _initData(owner, keys)));
         return Create2.computeAddress(_salt(kind, owner), keccak256(code));
     }
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {IIdentity} from "../interfaces/onchainid/IIdentity.sol";
 import {IKeelIdentity} from "./interfaces/IKeelIdentity.sol";
 
@@ -11,7 +10,7 @@ import {IKeelIdentity} from "./interfaces/IKeelIdentity.sol";
 /// 3 CLAIM (signer / adder), 4 ENCRYPTION. A management key may do everything a key of
 /// another purpose may. Investor identities are beacon proxies created by the
 /// IdentityFactory (one implementation, upgraded fleet-wide by the beacon owner).
-contract KeelIdentity is Initializable, IKeelIdentity {
+contract KeelIdentity is IKeelIdentity {
     uint256 internal constant MANAGEMENT = 1;
     uint256 internal constant ACTION = 2;
     uint256 internal constant CLAIM = 3;
@@ -52,6 +51,7 @@ contract KeelIdentity is Initializable, IKeelIdentity {
     error NoSuchExecution(uint256 executionId);
     error ExecutionAlreadyDone(uint256 executionId);
     error ZeroAddress();
+    error AlreadyInitialized();
 
     mapping(bytes32 key => KeyData) private _keys;
     mapping(uint256 purpose => bytes32[]) private _keysByPurpose;
@@ -60,15 +60,19 @@ contract KeelIdentity is Initializable, IKeelIdentity {
     mapping(uint256 id => Execution) private _executions;
     uint256 private _executionNonce;
 
-    /// @param asImplementation true behind proxies (initializers disabled).
+    /// @param asImplementation true for the implementation behind the beacon: it is then
+    /// marked initialized (a sentinel management entry) so nobody can take it over.
+    /// @dev "Initialized" is "has a management key": that list never empties again
+    /// (`LastManagementKey`), so no separate initializer slot is written per identity.
     constructor(bool asImplementation) {
-        if (asImplementation) _disableInitializers();
+        if (asImplementation) _keysByPurpose[MANAGEMENT].push(bytes32(0));
     }
 
     /// @param managementKey the owner's wallet (MANAGEMENT key).
     /// @param claimKeys addresses that may add claims (CLAIM keys), e.g. the platform's
     /// identity manager, or, on a claim issuer, the keys that sign claims.
-    function initialize(address managementKey, address[] calldata claimKeys) public virtual initializer {
+    function initialize(address managementKey, address[] calldata claimKeys) public virtual {
+        if (_keysByPurpose[MANAGEMENT].length != 0) revert AlreadyInitialized();
         if (managementKey == address(0)) revert ZeroAddress();
         _addKey(_keyOf(managementKey), MANAGEMENT, 1);
         for (uint256 i = 0; i < claimKeys.length; ++i) {

@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {IdentityFixture} from "./IdentityFixture.sol";
 import {IdentityFactory} from "../../src/identity/IdentityFactory.sol";
 import {KeelIdentity} from "../../src/identity/KeelIdentity.sol";
+import {KeelIdentityProxy} from "../../src/identity/KeelIdentityProxy.sol";
 import {KeelSystemRoles} from "../../src/system/access/KeelSystemRoles.sol";
 
 /// @dev A later identity implementation (for the beacon upgrade test).
@@ -83,6 +84,27 @@ contract IdentityFactoryTest is IdentityFixture {
         _proxy(impl, abi.encodeCall(IdentityFactory.initialize, (address(access), address(0), address(issuerBeacon))));
     }
 
+    function test_proxy_bubblesInitializerRevert() public {
+        vm.expectRevert(KeelIdentity.ZeroAddress.selector);
+        new KeelIdentityProxy(address(identityBeacon), abi.encodeCall(KeelIdentity.initialize, (address(0), new address[](0))));
+    }
+
+    function test_proxy_emptyRevertReported() public {
+        vm.expectRevert(KeelIdentityProxy.InitializationFailed.selector);
+        new KeelIdentityProxy(address(identityBeacon), abi.encodeWithSignature("nope()"));
+    }
+
+    function test_proxy_initializeOnlyOnce() public {
+        vm.expectRevert(KeelIdentity.AlreadyInitialized.selector);
+        aliceId.initialize(stranger, new address[](0));
+    }
+
+    function test_implementation_isSealed() public {
+        KeelIdentity impl = KeelIdentity(payable(identityBeacon.implementation()));
+        vm.expectRevert(KeelIdentity.AlreadyInitialized.selector);
+        impl.initialize(stranger, new address[](0));
+    }
+
     /// @dev One beacon upgrade moves every investor identity to the new code; keys stay.
     function test_beaconUpgrade_upgradesAllIdentities() public {
         identityBeacon.upgradeTo(address(new KeelIdentityV2()));
@@ -101,7 +123,7 @@ contract IdentityFactoryTest is IdentityFixture {
         factory.createIdentity(makeAddr("newInvestor"), keys);
         uint256 used = before - gasleft();
         emit log_named_uint("investor identity deployment gas (execution, excl. 21k base + calldata)", used);
-        assertLt(used, 400_000);
+        assertLt(used, 260_000);
     }
 
     function test_gas_investorIdentityOwnerOnly() public {
@@ -110,7 +132,7 @@ contract IdentityFactoryTest is IdentityFixture {
         factory.createIdentity(makeAddr("newInvestor2"), new address[](0));
         uint256 used = before - gasleft();
         emit log_named_uint("investor identity deployment gas, owner key only", used);
-        assertLt(used, 300_000);
+        assertLt(used, 190_000);
     }
 
     event log_named_uint(string key, uint256 val);
