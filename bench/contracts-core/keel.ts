@@ -140,7 +140,16 @@ interface SystemAddresses {
   readonly factories: readonly Address[];
 }
 
-export async function deployKeel(chain: BenchChain, actors: Actors): Promise<Platform> {
+export interface KeelPlatform extends Platform {
+  /**
+   * Like `createToken`, then reconfigured (no contract change) to show what two planned
+   * optimisations save: trust resolved in one registry (asset tier, no parent tiers)
+   * and no global compliance call. Not Keel's production default.
+   */
+  createTokenWhatIf(label: string, modules: readonly ModuleKind[]): Promise<Token>;
+}
+
+export async function deployKeel(chain: BenchChain, actors: Actors): Promise<KeelPlatform> {
   const { admin, claimSigner, alice, bob, carol } = actors;
   chain.knowAbis(
     KeelTokenAbi,
@@ -293,7 +302,13 @@ export async function deployKeel(chain: BenchChain, actors: Actors): Promise<Pla
 
   const createAsset = async (
     label: string,
-  ): Promise<{ token: Address; compliance: Address; registry: Address; gas: bigint }> => {
+  ): Promise<{
+    token: Address;
+    compliance: Address;
+    registry: Address;
+    issuers: Address;
+    gas: bigint;
+  }> => {
     const receipt = await chain.send(admin, equityFactory, EquityFactoryAbi, 'createAsset', [
       {
         name: `Keel ${label}`,
@@ -328,12 +343,7 @@ export async function deployKeel(chain: BenchChain, actors: Actors): Promise<Pla
     )) as Address;
     chain.label(topics, `Keel:ClaimTopicsRegistry(${label})`);
     chain.label(issuers, `Keel:TrustedIssuersRegistry(${label})`);
-    return {
-      token: created.args.token,
-      compliance: created.args.compliance,
-      registry: created.args.identityRegistry,
-      gas: receipt.gasUsed,
-    };
+    return { token, compliance, registry: identityRegistry, issuers, gas: receipt.gasUsed };
   };
 
   // Investor identities (beacon proxies, owner key only) with a KYC claim each, added
@@ -372,6 +382,44 @@ export async function deployKeel(chain: BenchChain, actors: Actors): Promise<Pla
   }
   const holders = [alice.address, bob.address, carol.address];
 
+  const createToken = async (
+    label: string,
+    kinds: readonly ModuleKind[],
+    whatIf: boolean,
+  ): Promise<Token> => {
+    const asset = await createAsset(label);
+    if (whatIf) {
+      // Configuration only: the issuer trusted at the asset tier with no parent tier (one
+      // registry instead of three), and no global compliance call.
+      await chain.send(admin, asset.issuers, TrustedIssuersRegistryAbi, 'setParentRegistry', [
+        zeroAddress,
+      ]);
+      await chain.send(admin, asset.issuers, TrustedIssuersRegistryAbi, 'addTrustedIssuer', [
+        issuer,
+        [KYC_TOPIC],
+      ]);
+      await chain.send(admin, asset.compliance, ModularComplianceAbi, 'setGlobalCompliance', [
+        zeroAddress,
+      ]);
+    }
+    for (const kind of kinds) {
+      await chain.send(admin, asset.compliance, ModularComplianceAbi, 'addModule', [modules[kind]]);
+      await chain.send(admin, asset.compliance, ModularComplianceAbi, 'callModuleFunction', [
+        moduleSettings(kind, holders),
+        modules[kind],
+      ]);
+    }
+    await chain.send(admin, asset.token, KeelTokenAbi, 'mint', [alice.address, INITIAL_BALANCE]);
+    await chain.send(admin, asset.token, KeelTokenAbi, 'mint', [bob.address, INITIAL_BALANCE]);
+    await chain.send(admin, asset.token, KeelTokenAbi, 'unpause');
+    const bound = (await chain.read(
+      asset.compliance,
+      ModularComplianceAbi,
+      'getModules',
+    )) as readonly Address[];
+    return { address: asset.token, boundModules: bound.length };
+  };
+
   return {
     name: 'Keel',
     assetDeployment: {
@@ -384,25 +432,10 @@ export async function deployKeel(chain: BenchChain, actors: Actors): Promise<Pla
       note: 'IdentityFactory.createIdentity(owner, []): beacon proxy at a CREATE2 address, 1 management key',
     },
     async createToken(label: string, kinds: readonly ModuleKind[]): Promise<Token> {
-      const asset = await createAsset(label);
-      for (const kind of kinds) {
-        await chain.send(admin, asset.compliance, ModularComplianceAbi, 'addModule', [
-          modules[kind],
-        ]);
-        await chain.send(admin, asset.compliance, ModularComplianceAbi, 'callModuleFunction', [
-          moduleSettings(kind, holders),
-          modules[kind],
-        ]);
-      }
-      await chain.send(admin, asset.token, KeelTokenAbi, 'mint', [alice.address, INITIAL_BALANCE]);
-      await chain.send(admin, asset.token, KeelTokenAbi, 'mint', [bob.address, INITIAL_BALANCE]);
-      await chain.send(admin, asset.token, KeelTokenAbi, 'unpause');
-      const bound = (await chain.read(
-        asset.compliance,
-        ModularComplianceAbi,
-        'getModules',
-      )) as readonly Address[];
-      return { address: asset.token, boundModules: bound.length };
+      return createToken(label, kinds, false);
+    },
+    async createTokenWhatIf(label: string, kinds: readonly ModuleKind[]): Promise<Token> {
+      return createToken(label, kinds, true);
     },
   };
 }
