@@ -162,7 +162,7 @@ async function answerCompliance(
       correlationId: id,
     },
   );
-  await bus.publishEvents([{ topic: 'keel.compliance.result.v1' as TopicName, event }]);
+  await bus.publishEvents([{ topic: 'keel.compliance.result.v1', event }]);
 }
 
 describe('operations over HTTP', () => {
