@@ -1,5 +1,5 @@
 import { EventBus, KafkaBusDriver } from '@keel/bus';
-import { createEvent, type KeelEvent, type TopicName } from '@keel/events';
+import { createEvent, type KeelEvent } from '@keel/events';
 import { type OperationList, type OperationView, problemSchema } from '@keel/operations';
 import type { RunningService } from '@keel/service-runtime';
 import {
