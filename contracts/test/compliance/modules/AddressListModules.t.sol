@@ -92,3 +92,15 @@ contract AddressBlockListModuleTest is ModuleFixture {
         assertFalse(m.isAddressBlocked(address(compliance), alice));
     }
 }
+
+contract AddressAllowListModuleProxiedTest is AddressAllowListModuleTest {
+    function _proxied() internal pure override returns (bool) {
+        return true;
+    }
+}
+
+contract AddressBlockListModuleProxiedTest is AddressBlockListModuleTest {
+    function _proxied() internal pure override returns (bool) {
+        return true;
+    }
+}

@@ -103,3 +103,15 @@ contract CountryBlockListModuleTest is ModuleFixture {
         assertEq(compliance.canTransfer(alice, bob, 1), blocked != recipientCountry);
     }
 }
+
+contract CountryAllowListModuleProxiedTest is CountryAllowListModuleTest {
+    function _proxied() internal pure override returns (bool) {
+        return true;
+    }
+}
+
+contract CountryBlockListModuleProxiedTest is CountryBlockListModuleTest {
+    function _proxied() internal pure override returns (bool) {
+        return true;
+    }
+}

@@ -141,3 +141,9 @@ contract IdentityClaimExpressionModuleTest is ModuleFixture {
         assertEq(compliance.canTransfer(address(0), bob, 1), hasClaim);
     }
 }
+
+contract IdentityClaimExpressionModuleProxiedTest is IdentityClaimExpressionModuleTest {
+    function _proxied() internal pure override returns (bool) {
+        return true;
+    }
+}

@@ -110,3 +110,9 @@ contract MaxBalanceModuleTest is ModuleFixture {
         assertEq(_held(bob), token.balanceOf(bob));
     }
 }
+
+contract MaxBalanceModuleProxiedTest is MaxBalanceModuleTest {
+    function _proxied() internal pure override returns (bool) {
+        return true;
+    }
+}

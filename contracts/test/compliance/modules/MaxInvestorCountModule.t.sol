@@ -105,3 +105,9 @@ contract MaxInvestorCountModuleTest is ModuleFixture {
         assertEq(_count(), holders);
     }
 }
+
+contract MaxInvestorCountModuleProxiedTest is MaxInvestorCountModuleTest {
+    function _proxied() internal pure override returns (bool) {
+        return true;
+    }
+}

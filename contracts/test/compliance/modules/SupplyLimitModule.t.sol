@@ -62,3 +62,9 @@ contract SupplyLimitModuleTest is ModuleFixture {
         assertEq(compliance.canTransfer(address(0), alice, amount), amount <= cap);
     }
 }
+
+contract SupplyLimitModuleProxiedTest is SupplyLimitModuleTest {
+    function _proxied() internal pure override returns (bool) {
+        return true;
+    }
+}

@@ -93,3 +93,9 @@ contract TimeLockModuleTest is ModuleFixture {
         assertLe(_locked(bob), token.balanceOf(bob));
     }
 }
+
+contract TimeLockModuleProxiedTest is TimeLockModuleTest {
+    function _proxied() internal pure override returns (bool) {
+        return true;
+    }
+}

@@ -81,3 +81,9 @@ contract TransferApprovalModuleTest is ModuleFixture {
         assertEq(m.approvalCount(address(compliance), address(token), alice, bob, 10), 0);
     }
 }
+
+contract TransferApprovalModuleProxiedTest is TransferApprovalModuleTest {
+    function _proxied() internal pure override returns (bool) {
+        return true;
+    }
+}

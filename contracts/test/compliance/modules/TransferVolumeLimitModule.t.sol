@@ -78,3 +78,9 @@ contract TransferVolumeLimitModuleTest is ModuleFixture {
         }
     }
 }
+
+contract TransferVolumeLimitModuleProxiedTest is TransferVolumeLimitModuleTest {
+    function _proxied() internal pure override returns (bool) {
+        return true;
+    }
+}
