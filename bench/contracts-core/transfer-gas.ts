@@ -105,6 +105,18 @@ function packageVersion(name: string): string {
   return pkg.version;
 }
 
+/** Keel's compiler settings: the default profile of contracts/foundry.toml. */
+function keelCompilerSettings(): string {
+  const toml = readFileSync(join(process.cwd(), 'contracts', 'foundry.toml'), 'utf8');
+  const profile = toml.split(/^\[(?!profile\.default\])/m)[0] ?? '';
+  const get = (key: string): string =>
+    new RegExp(`^${key}\\s*=\\s*"?([^"\\n]*)"?`, 'm').exec(profile)?.[1]?.trim() ?? '?';
+  return (
+    `optimizer ${get('optimizer')}, ${get('optimizer_runs')} runs, via_ir ${get('via_ir')}, ` +
+    `evm ${get('evm_version')}`
+  );
+}
+
 async function main(): Promise<void> {
   const anvil = await startAnvil({ accounts: 5 });
   try {
@@ -144,7 +156,7 @@ async function main(): Promise<void> {
     const out = [
       `Keel vs T-REX ${packageVersion('@tokenysolutions/t-rex')} (OnchainID ${packageVersion('@onchain-id/solidity')}), ` +
         `${anvilVersion}, hardfork ${nodeInfo.hardFork ?? '?'}; Keel: solc ${packageVersion('solc')} (solcjs), ` +
-        `optimizer 200 runs, legacy pipeline, evm cancun; node ${process.version}, ` +
+        `${keelCompilerSettings()} (contracts/foundry.toml); node ${process.version}, ` +
         `${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; ${new Date().toISOString()}`,
       '',
       table('`transfer` gas (receipt gasUsed) by number of modules', byCount),
