@@ -14,6 +14,11 @@ import {ModuleHooks} from "../interfaces/IComplianceModule.sol";
 contract TimeLockModule is ComplianceModuleBase {
     error TokensLocked(address holder, uint256 unlocked, uint256 requested);
 
+    /// @notice Open lots per holder are capped so nobody can make a holder's transfers
+    /// expensive by sending many small amounts: past the cap, a new acquisition merges
+    /// into the newest lot, which then unlocks at the later time (never earlier).
+    uint256 public constant MAX_OPEN_LOTS = 64;
+
     event HoldPeriodSet(address indexed engine, uint64 holdPeriod);
 
     struct Lot {
@@ -86,9 +91,11 @@ contract TimeLockModule is ComplianceModuleBase {
         _dropMatured(q);
         uint64 unlockAt = uint64(block.timestamp) + period;
         uint256 n = q.lots.length;
-        // Same-second acquisitions share one lot.
-        if (n > q.head && q.lots[n - 1].unlockAt == unlockAt) {
-            q.lots[n - 1].amount += uint192(value);
+        // Same-second acquisitions share one lot; past the cap, merge into the newest lot.
+        if (n > q.head && (q.lots[n - 1].unlockAt == unlockAt || n - q.head >= MAX_OPEN_LOTS)) {
+            Lot storage last = q.lots[n - 1];
+            last.amount += uint192(value);
+            last.unlockAt = unlockAt;
         } else {
             q.lots.push(Lot({unlockAt: unlockAt, amount: uint192(value)}));
         }

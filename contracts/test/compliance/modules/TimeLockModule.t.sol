@@ -76,6 +76,23 @@ contract TimeLockModuleTest is ModuleFixture {
         assertEq(_locked(aliceNew), 100);
     }
 
+    function test_openLotsCapped_mergeNeverUnlocksEarlier() public {
+        _mint(bob, 1_000);
+        vm.warp(block.timestamp + 1 days);
+        for (uint256 i = 0; i < m.MAX_OPEN_LOTS() + 10; ++i) {
+            vm.warp(block.timestamp + 1);
+            _send(bob, alice, 1);
+        }
+        uint256 n = m.MAX_OPEN_LOTS() + 10;
+        assertEq(_locked(alice), n);
+        // 63 lots unlock on time; the 64th holds the last 11 acquisitions and unlocks
+        // with the newest one
+        vm.warp(block.timestamp + 1 days - 1);
+        assertEq(_locked(alice), n - (m.MAX_OPEN_LOTS() - 1));
+        vm.warp(block.timestamp + 1);
+        assertEq(_locked(alice), 0);
+    }
+
     function test_rebindResetsLots() public {
         _mint(alice, 100);
         _rebind();
