@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventBus, KafkaBusDriver, type Subscription } from '@keel/bus';
-import { UpstreamPool, verifySignedTransaction } from '@keel/chain';
+import { signingHashOf, UpstreamPool, verifySignedTransaction } from '@keel/chain';
 import type { KeelEvent, PayloadOf } from '@keel/events';
 import { createLogger } from '@keel/telemetry';
 import {
@@ -16,6 +16,7 @@ import {
   waitUntil,
 } from '@keel/testing';
 import { type Address, type Hash, type Hex, parseTransaction, toHex } from 'viem';
+import { sign } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningTransactionSigner, startTransactionSigner } from './bootstrap';
 import { loadTransactionSignerConfig } from './config';
@@ -29,6 +30,8 @@ let kgDb: TestDatabaseHandle;
 let tsDb: TestDatabaseHandle;
 let keyGuardian: ManagedProcess;
 let kgUrl: string;
+let kgPort: number;
+const masterKey = randomBytes(32).toString('hex');
 let signer: RunningTransactionSigner;
 let client: EventBus;
 let sub: Subscription;
@@ -45,6 +48,26 @@ async function rpc<T>(method: string, params: unknown[] = []): Promise<T> {
   const body = (await res.json()) as { result?: T; error?: { message: string } };
   if (body.error) throw new Error(body.error.message);
   return body.result as T;
+}
+
+async function startKeyGuardian(): Promise<void> {
+  keyGuardian = startProcess({
+    entry: 'services/key-guardian/src/main.ts',
+    name: 'key-guardian',
+    env: {
+      KEEL_DATABASE_URL: kgDb.url,
+      KEEL_KEYSTORE_MASTER_KEY: masterKey,
+      KEEL_BUS_DRIVER: 'kafka',
+      KEEL_KAFKA_BROKERS: kafka.bootstrapServers,
+      KEEL_HTTP_PORT: String(kgPort),
+      KEEL_LOG_LEVEL: 'warn',
+    },
+  });
+  kgUrl = `http://127.0.0.1:${kgPort}`;
+  await waitUntil('key-guardian', async () => (await fetch(`${kgUrl}/health`)).ok, {
+    timeoutMs: 90_000,
+    intervalMs: 250,
+  });
 }
 
 async function newWallet(): Promise<Address> {
@@ -83,6 +106,7 @@ async function requestSignature(
   from: Address = wallet,
   data: Hex = '0x',
   value = 1n,
+  gasLimit: string | undefined = '30000',
 ) {
   return client.publish(
     'keel.signature.requested.v1',
@@ -90,7 +114,7 @@ async function requestSignature(
       operationId,
       transactionIndex: 0,
       call: { chainId: 31337, from, to: TARGET, data, value: value.toString() },
-      gasLimit: '30000',
+      ...(gasLimit ? { gasLimit } : {}),
     },
     { organizationId: ORG, correlationId: operationId },
   );
@@ -103,24 +127,8 @@ beforeAll(async () => {
     createTestDatabase({ prefix: 'ts_kg' }),
     createTestDatabase({ prefix: 'ts' }),
   ]);
-  const kgPort = await freePort();
-  keyGuardian = startProcess({
-    entry: 'services/key-guardian/src/main.ts',
-    name: 'key-guardian',
-    env: {
-      KEEL_DATABASE_URL: kgDb.url,
-      KEEL_KEYSTORE_MASTER_KEY: randomBytes(32).toString('hex'),
-      KEEL_BUS_DRIVER: 'kafka',
-      KEEL_KAFKA_BROKERS: kafka.bootstrapServers,
-      KEEL_HTTP_PORT: String(kgPort),
-      KEEL_LOG_LEVEL: 'warn',
-    },
-  });
-  kgUrl = `http://127.0.0.1:${kgPort}`;
-  await waitUntil('key-guardian', async () => (await fetch(`${kgUrl}/health`)).ok, {
-    timeoutMs: 90_000,
-    intervalMs: 250,
-  });
+  kgPort = await freePort();
+  await startKeyGuardian();
   signer = await startTransactionSigner(
     loadTransactionSignerConfig({
       KEEL_DATABASE_URL: tsDb.url,
@@ -302,5 +310,72 @@ describe('transaction-signer', () => {
     } finally {
       await rpc('evm_setAutomine', [true]);
     }
+  });
+
+  it('estimates gas and EIP-1559 fees when the request gives none', async () => {
+    const op = `op-${randomUUID()}`;
+    await requestSignature(op, wallet, '0x', 1n, '');
+    const [s] = await waitSigned(op);
+    const tx = parseTransaction(s!.rawTransaction as Hex);
+    expect(tx.gas).toBe((21_000n * 120n) / 100n);
+    expect(tx.maxFeePerGas! > tx.maxPriorityFeePerGas!).toBe(true);
+    expect(s!.fees?.maxFeePerGas).toBe(tx.maxFeePerGas!.toString());
+    await pool.sendRawTransaction(s!.rawTransaction as Hex);
+  });
+
+  it('refuses a signature by another key before anything is broadcast, and fills the nonce with a no-op', async () => {
+    await keyGuardian.stop();
+    const op = `op-${randomUUID()}`;
+    await requestSignature(op);
+    let row: { sign_request_id: string; unsigned_tx: Hex; nonce: string } | undefined;
+    await waitUntil('reservation', async () => {
+      [row] = await signer.dataSource.query<
+        { sign_request_id: string; unsigned_tx: Hex; nonce: string }[]
+      >(
+        `SELECT sign_request_id, unsigned_tx, nonce FROM ts_nonce_reservation WHERE operation_id = $1`,
+        [op],
+      );
+      return row !== undefined;
+    });
+    // A custody backend answering with a signature of another key (anvil's public dev key here).
+    const forged = await sign({
+      hash: signingHashOf(row!.unsigned_tx),
+      privateKey: anvil.accounts[8]!.privateKey,
+      to: 'hex',
+    });
+    await client.publish(
+      'keel.key.sign.result.v1',
+      { outcome: 'signed', requestId: row!.sign_request_id, operationId: op, signature: forged },
+      { organizationId: ORG, correlationId: op },
+    );
+    await waitUntil(
+      'failed signature.result',
+      async () =>
+        results.some((e) => e.payload.operationId === op && e.payload.outcome === 'failed'),
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    const failed = results.find((e) => e.payload.operationId === op)!.payload;
+    expect(failed.outcome === 'failed' && failed.error.code).toBe('PAYLOAD_MISMATCH');
+    expect(failed.outcome === 'failed' && failed.error.details?.['field']).toBe('signer');
+    expect(signedFor(op)).toEqual([]);
+    // key-guardian comes back: the original request is stale, the no-op fill is signed and mined.
+    await startKeyGuardian();
+    await waitUntil(
+      'no-op filled',
+      async () => (await pool.minedNonce(wallet)) === Number(row!.nonce) + 1,
+      { timeoutMs: 60_000 },
+    );
+    const [filled] = await signer.dataSource.query<
+      { state: string; kind: string; tx_hash: Hash }[]
+    >(`SELECT state, kind, tx_hash FROM ts_nonce_reservation WHERE nonce = $1 AND signer = $2`, [
+      Number(row!.nonce),
+      wallet,
+    ]);
+    expect(filled).toMatchObject({ state: 'filled', kind: 'noop' });
+    const tx = await pool.call('tx', (c) => c.getTransaction({ hash: filled!.tx_hash }));
+    expect(tx.to?.toLowerCase()).toBe(wallet.toLowerCase());
+    expect(tx.value).toBe(0n);
   });
 });
