@@ -6,13 +6,19 @@ import {ModuleHooks} from "../interfaces/IComplianceModule.sol";
 
 /// @title Transfer volume limit in a rolling window: the amount a holder sends within
 /// any `window` seconds may not exceed `limit`. Mints are not counted.
-/// @dev Per sender, a queue of (timestamp, cumulative amount) entries; the volume in the
-/// window is the cumulative total minus the cumulative total just before the oldest
-/// entry still inside the window. Hooks record forced moves too and never revert.
+/// @dev Per sender, a ring of at most RING_SIZE (timestamp, cumulative amount) entries;
+/// the volume in the window is the newest cumulative total minus the cumulative total
+/// of the newest entry that left the window (or `base`). Ring slots are reused, so a
+/// steady sender writes warm non-zero slots instead of fresh ones. When the ring is
+/// full the newest entry absorbs the new amount and takes the new timestamp, which
+/// only makes older amounts count longer (never shorter). Hooks record forced moves
+/// too and never revert.
 contract TransferVolumeLimitModule is ComplianceModuleBase {
     error TransferVolumeExceeded(address sender, uint256 volumeAfter, uint256 limit);
 
     event VolumeLimitSet(address indexed engine, uint64 window, uint256 limit);
+
+    uint256 public constant RING_SIZE = 32;
 
     struct Config {
         uint64 window;
@@ -25,9 +31,10 @@ contract TransferVolumeLimitModule is ComplianceModuleBase {
     }
 
     struct Ledger {
-        uint256 head;
+        uint32 head; // oldest entry still counted
+        uint32 tail; // one past the newest entry
         uint192 base; // cumulative amount of everything before `head`
-        Entry[] entries;
+        mapping(uint256 slot => Entry) ring;
     }
 
     mapping(bytes32 scope => Config) private _config;
@@ -69,34 +76,48 @@ contract TransferVolumeLimitModule is ComplianceModuleBase {
         bytes32 scope = _scope(msg.sender);
         uint64 window = _config[scope].window;
         Ledger storage l = _ledgers[scope][token][from];
-        // Drop entries that left the window, folding them into `base`.
-        uint256 h = l.head;
-        uint256 n = l.entries.length;
-        while (h < n && l.entries[h].at + window <= block.timestamp) {
-            l.base = l.entries[h].cumulative;
-            delete l.entries[h];
-            ++h;
+        uint32 head = l.head;
+        uint32 tail = l.tail;
+        uint192 base = l.base;
+        // Fold entries that left the window into `base`.
+        while (head < tail) {
+            Entry memory e = l.ring[head % RING_SIZE];
+            if (e.at + window > block.timestamp) break;
+            base = e.cumulative;
+            ++head;
         }
-        l.head = h;
-        uint192 last = n > h ? l.entries[n - 1].cumulative : l.base;
-        uint192 cumulative = last + uint192(value);
-        if (n > h && l.entries[n - 1].at == uint64(block.timestamp)) {
-            l.entries[n - 1].cumulative = cumulative;
+        uint64 now_ = uint64(block.timestamp);
+        if (head < tail) {
+            Entry storage last = l.ring[(tail - 1) % RING_SIZE];
+            uint192 cumulative = last.cumulative + uint192(value);
+            if (last.at == now_ || tail - head >= RING_SIZE) {
+                last.at = now_;
+                last.cumulative = cumulative;
+            } else {
+                l.ring[tail % RING_SIZE] = Entry({at: now_, cumulative: cumulative});
+                ++tail;
+            }
         } else {
-            l.entries.push(Entry({at: uint64(block.timestamp), cumulative: cumulative}));
+            l.ring[tail % RING_SIZE] = Entry({at: now_, cumulative: base + uint192(value)});
+            ++tail;
         }
+        l.head = head;
+        l.tail = tail;
+        l.base = base;
     }
 
     function _volume(Ledger storage l, uint64 window) private view returns (uint256) {
-        uint256 n = l.entries.length;
-        uint256 h = l.head;
-        if (h == n) return 0;
+        uint32 head = l.head;
+        uint32 tail = l.tail;
+        if (head == tail) return 0;
         uint192 before = l.base;
-        while (h < n && l.entries[h].at + window <= block.timestamp) {
-            before = l.entries[h].cumulative;
-            ++h;
+        while (head < tail) {
+            Entry memory e = l.ring[head % RING_SIZE];
+            if (e.at + window > block.timestamp) break;
+            before = e.cumulative;
+            ++head;
         }
-        if (h == n) return 0;
-        return l.entries[n - 1].cumulative - before;
+        if (head == tail) return 0;
+        return l.ring[(tail - 1) % RING_SIZE].cumulative - before;
     }
 }

@@ -61,6 +61,33 @@ contract TransferVolumeLimitModuleTest is ModuleFixture {
         assertEq(_volume(alice), 500);
     }
 
+    function test_ringFull_mergesConservatively() public {
+        _cfg(abi.encodeCall(TransferVolumeLimitModule.setVolumeLimit, (1 days, 1_000)));
+        uint256 n = m.RING_SIZE() + 8;
+        for (uint256 i = 0; i < n; ++i) {
+            vm.warp(block.timestamp + 1);
+            _send(alice, bob, 1);
+        }
+        assertEq(_volume(alice), n);
+        // the 31 oldest entries leave on time; the merged newest entry counts until a day
+        // after the last transfer
+        vm.warp(block.timestamp + 1 days - 1);
+        assertEq(_volume(alice), n - (m.RING_SIZE() - 1));
+        vm.warp(block.timestamp + 1);
+        assertEq(_volume(alice), 0);
+        _send(alice, bob, token.balanceOf(alice)); // the whole limit is available again
+    }
+
+    function test_ringSlotsReusedAcrossWraps() public {
+        _cfg(abi.encodeCall(TransferVolumeLimitModule.setVolumeLimit, (10, 1_000)));
+        for (uint256 i = 0; i < 3 * m.RING_SIZE(); ++i) {
+            vm.warp(block.timestamp + 1);
+            _send(alice, bob, 1);
+            assertLe(_volume(alice), 10);
+        }
+        assertEq(_volume(alice), 10);
+    }
+
     function test_rebindResets() public {
         _send(alice, bob, 100);
         _rebind();
