@@ -21,6 +21,9 @@ import {KeelSystemRoles} from "../system/access/KeelSystemRoles.sol";
 /// identity stores that issuer's claim for the topic (claim id = keccak256(issuer, topic),
 /// and the stored claim names that issuer and topic) and the issuer reports it valid
 /// (signature bound to chain, identity and topic; not revoked; not expired).
+/// Identity writes go to the storage every asset shares, so they need the system's
+/// IDENTITY_MANAGER_ROLE; the asset's own role holders may only tune this asset's
+/// verification (expression, wiring).
 contract IdentityRegistry is KeelAccessManaged, IKeelIdentityRegistry {
     error LengthMismatch();
     error WalletNotRegistered(address wallet);
@@ -51,7 +54,7 @@ contract IdentityRegistry is KeelAccessManaged, IKeelIdentityRegistry {
 
     function registerIdentity(address wallet, IIdentity identity_, uint16 country)
         public
-        onlyRole(KeelSystemRoles.IDENTITY_MANAGER_ROLE)
+        onlySystemRole(KeelSystemRoles.IDENTITY_MANAGER_ROLE)
     {
         _storage.addIdentityToStorage(wallet, identity_, country);
         emit IdentityRegistered(wallet, identity_);
@@ -68,33 +71,33 @@ contract IdentityRegistry is KeelAccessManaged, IKeelIdentityRegistry {
         }
     }
 
-    function deleteIdentity(address wallet) external onlyRole(KeelSystemRoles.IDENTITY_MANAGER_ROLE) {
+    function deleteIdentity(address wallet) external onlySystemRole(KeelSystemRoles.IDENTITY_MANAGER_ROLE) {
         IIdentity id = _storage.storedIdentity(wallet);
         _storage.removeIdentityFromStorage(wallet);
         emit IdentityRemoved(wallet, id);
     }
 
-    function updateCountry(address wallet, uint16 country) external onlyRole(KeelSystemRoles.IDENTITY_MANAGER_ROLE) {
+    function updateCountry(address wallet, uint16 country) external onlySystemRole(KeelSystemRoles.IDENTITY_MANAGER_ROLE) {
         _storage.modifyStoredInvestorCountry(wallet, country);
         emit CountryUpdated(wallet, country);
     }
 
     function updateIdentity(address wallet, IIdentity identity_)
         external
-        onlyRole(KeelSystemRoles.IDENTITY_MANAGER_ROLE)
+        onlySystemRole(KeelSystemRoles.IDENTITY_MANAGER_ROLE)
     {
         IIdentity old = _storage.storedIdentity(wallet);
         _storage.modifyStoredIdentity(wallet, identity_);
         emit IdentityUpdated(old, identity_);
     }
 
-    function markWalletLost(address wallet) public onlyRole(KeelSystemRoles.IDENTITY_MANAGER_ROLE) {
+    function markWalletLost(address wallet) public onlySystemRole(KeelSystemRoles.IDENTITY_MANAGER_ROLE) {
         _storage.markWalletLost(wallet);
     }
 
     function recoverIdentity(address lostWallet, address newWallet)
         external
-        onlyRole(KeelSystemRoles.IDENTITY_MANAGER_ROLE)
+        onlySystemRole(KeelSystemRoles.IDENTITY_MANAGER_ROLE)
     {
         (IIdentity id, uint16 country,) = _storage.storedEntry(lostWallet);
         if (address(id) == address(0)) revert WalletNotRegistered(lostWallet);

@@ -315,3 +315,36 @@ contract AssetFactoryTest is SystemFixture {
 
     event log_named_uint(string key, uint256 val);
 }
+
+/// @notice An asset's own role holders cannot write the storage every asset shares.
+contract AssetRoleIsolationTest is SystemFixture {
+    address internal issuerAdmin = makeAddr("issuerAdmin");
+    address internal victim = makeAddr("victim");
+
+    function test_assetIdentityManagerCannotTouchSharedStorage() public {
+        AssetFactory.Asset memory a = _create(0, issuerAdmin);
+        AssetFactory.Asset memory other = _create(1, admin);
+        IdentityRegistry(other.identityRegistry).registerIdentity(victim, IIdentity(address(0x1D)), 840);
+        address rogue = makeAddr("rogue");
+        vm.prank(issuerAdmin);
+        KeelToken(a.token).grantRole(KeelSystemRoles.IDENTITY_MANAGER_ROLE, rogue);
+        IdentityRegistry reg = IdentityRegistry(a.identityRegistry);
+        bytes memory denied =
+            abi.encodeWithSelector(KeelAccessManaged.MissingRole.selector, rogue, KeelSystemRoles.IDENTITY_MANAGER_ROLE);
+        vm.startPrank(rogue);
+        vm.expectRevert(denied);
+        reg.registerIdentity(rogue, IIdentity(address(0x1E)), 840);
+        vm.expectRevert(denied);
+        reg.deleteIdentity(victim);
+        vm.expectRevert(denied);
+        reg.updateIdentity(victim, IIdentity(address(0x1E)));
+        vm.expectRevert(denied);
+        reg.updateCountry(victim, 1);
+        vm.expectRevert(denied);
+        reg.markWalletLost(victim);
+        vm.expectRevert(denied);
+        reg.recoverIdentity(victim, rogue);
+        vm.stopPrank();
+        assertEq(address(IdentityRegistry(other.identityRegistry).identity(victim)), address(0x1D));
+    }
+}

@@ -50,6 +50,13 @@ abstract contract KeelAccessManaged is Initializable, UUPSUpgradeable {
         _;
     }
 
+    /// @dev For actions whose effect reaches beyond one asset (e.g. writes to storage
+    /// shared by every asset): the asset's own role holders do not qualify.
+    modifier onlySystemRole(bytes32 role) {
+        if (!_ams().accessManager.hasRole(role, msg.sender)) revert MissingRole(msg.sender, role);
+        _;
+    }
+
     function accessManager() public view returns (address) {
         return address(_ams().accessManager);
     }
