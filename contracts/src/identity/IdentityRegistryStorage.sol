@@ -26,6 +26,7 @@ contract IdentityRegistryStorage is KeelAccessManaged, IKeelIdentityRegistryStor
     error WalletAlreadyStored(address wallet);
     error WalletNotStored(address wallet);
     error ZeroAddress();
+    error WalletIsLost(address wallet);
 
     mapping(address wallet => Entry) private _entries;
     address[] private _registries;
@@ -49,15 +50,21 @@ contract IdentityRegistryStorage is KeelAccessManaged, IKeelIdentityRegistryStor
 
     function addIdentityToStorage(address wallet, IIdentity identity, uint16 country) external onlyBoundRegistry {
         if (wallet == address(0) || address(identity) == address(0)) revert ZeroAddress();
-        if (address(_entries[wallet].identity) != address(0)) revert WalletAlreadyStored(wallet);
-        _entries[wallet] = Entry({identity: identity, country: country, lost: false});
+        Entry storage e = _entries[wallet];
+        if (address(e.identity) != address(0)) revert WalletAlreadyStored(wallet);
+        if (e.lost) revert WalletIsLost(wallet);
+        e.identity = identity;
+        e.country = country;
         emit IdentityStored(wallet, identity);
     }
 
     function removeIdentityFromStorage(address wallet) external onlyBoundRegistry {
         IIdentity id = _entries[wallet].identity;
         if (address(id) == address(0)) revert WalletNotStored(wallet);
-        delete _entries[wallet];
+        // The lost mark outlives the entry: a lost wallet is never registered again.
+        Entry storage e = _entries[wallet];
+        e.identity = IIdentity(address(0));
+        e.country = 0;
         emit IdentityUnstored(wallet, id);
     }
 

@@ -51,7 +51,7 @@ contract IdentityHandler {
 
     function register(uint256 i) external {
         i %= N;
-        if (registered[i] || lost[i]) return;
+        if (registered[i] || lost[i]) return; // a lost wallet is never registered again
         registry.registerIdentity(wallets[i], IIdentity(address(ids[i])), 840);
         registered[i] = true;
     }
@@ -61,7 +61,6 @@ contract IdentityHandler {
         if (!registered[i]) return;
         registry.deleteIdentity(wallets[i]);
         registered[i] = false;
-        lost[i] = false;
     }
 
     function markLost(uint256 i) external {

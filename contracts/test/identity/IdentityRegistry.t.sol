@@ -130,6 +130,17 @@ contract IdentityRegistryTest is IdentityFixture {
         assertEq(address(registry.identity(alice)), address(aliceId));
     }
 
+    function test_markWalletLost_neverRegisteredAgain() public {
+        vm.prank(identityManager);
+        registry.markWalletLost(alice);
+        vm.prank(identityManager);
+        registry.deleteIdentity(alice);
+        vm.prank(identityManager);
+        vm.expectRevert(abi.encodeWithSelector(IdentityRegistryStorage.WalletIsLost.selector, alice));
+        registry.registerIdentity(alice, IIdentity(address(aliceId)), US);
+        assertFalse(registry.isVerified(alice));
+    }
+
     function test_markWalletLost_unknownReverts() public {
         vm.prank(identityManager);
         vm.expectRevert(abi.encodeWithSelector(IdentityRegistryStorage.WalletNotStored.selector, stranger));

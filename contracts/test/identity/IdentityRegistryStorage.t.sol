@@ -89,7 +89,10 @@ contract IdentityRegistryStorageTest is IdentityFixture {
         idStorage.removeIdentityFromStorage(alice);
         vm.stopPrank();
         assertEq(address(idStorage.storedIdentity(alice)), address(0));
-        assertFalse(idStorage.isWalletLost(alice));
+        assertTrue(idStorage.isWalletLost(alice)); // the mark outlives the entry
+        vm.prank(boundRegistry);
+        vm.expectRevert(abi.encodeWithSelector(IdentityRegistryStorage.WalletIsLost.selector, alice));
+        idStorage.addIdentityToStorage(alice, IIdentity(address(aliceId)), US);
     }
 
     function test_writes_unboundReverts() public {

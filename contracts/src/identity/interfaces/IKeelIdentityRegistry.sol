@@ -8,7 +8,8 @@ import {IIdentityRegistryStorage} from "../../interfaces/erc3643/IIdentityRegist
 interface IKeelIdentityRegistryStorage is IIdentityRegistryStorage {
     event WalletMarkedLost(address indexed wallet, address indexed identity);
 
-    /// @notice A lost wallet keeps its identity link (recovery needs it) but never verifies.
+    /// @notice A lost wallet keeps its identity link (recovery needs it) but never verifies,
+    /// and it can never be registered again, even after its entry is removed.
     function markWalletLost(address wallet) external;
     function isWalletLost(address wallet) external view returns (bool);
 }
