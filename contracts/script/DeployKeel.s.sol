@@ -6,6 +6,7 @@ import {KeelAccessManager} from "../src/system/access/KeelAccessManager.sol";
 import {SystemRegistry} from "../src/system/SystemRegistry.sol";
 import {FactoryRegistry} from "../src/system/FactoryRegistry.sol";
 import {AddonRegistry} from "../src/system/AddonRegistry.sol";
+import {AddonFactories} from "../src/addons/AddonFactories.sol";
 import {AssetFactory} from "../src/system/factories/AssetFactory.sol";
 import {
     BondFactory,
@@ -45,8 +46,9 @@ interface ScriptVm {
     function writeFile(string calldata path, string calldata data) external;
 }
 
-/// @title DeployKeel — deploys a full Keel system plus one sample asset per kind and
-/// writes every address to a JSON file.
+/// @title DeployKeel — deploys a full Keel system plus one sample asset per kind and the
+/// addon factories (registered in the addon registry), and writes every address to a
+/// JSON file.
 /// @notice
 ///   cd contracts && DEPLOYER_PRIVATE_KEY=0x... ../node_modules/.bin/forge script \
 ///     script/DeployKeel.s.sol:DeployKeel --rpc-url $RPC_URL --broadcast
@@ -72,7 +74,11 @@ contract DeployKeel {
         KeelSystemBootstrap bootstrapper = new KeelSystemBootstrap();
         KeelSystemBootstrap.System memory s = bootstrapper.bootstrap(impl, admin, globalIssuers);
         AssetFactory.Asset[5] memory assets;
-        if (admin == deployer) assets = _sampleAssets(s, admin);
+        AddonFactories.Set memory addons;
+        if (admin == deployer) {
+            assets = _sampleAssets(s, admin);
+            addons = _addons(s);
+        }
         vm.stopBroadcast();
 
         string memory json = vm.serializeUint("keel", "chainId", block.chainid);
@@ -80,7 +86,10 @@ contract DeployKeel {
         json = vm.serializeAddress("keel", "bootstrap", address(bootstrapper));
         json = vm.serializeString("keel", "system", _systemJson(s));
         json = vm.serializeString("keel", "implementations", _implementationsJson(impl));
-        if (admin == deployer) json = vm.serializeString("keel", "assets", _assetsJson(s, assets));
+        if (admin == deployer) {
+            json = vm.serializeString("keel", "assets", _assetsJson(s, assets));
+            json = vm.serializeString("keel", "addons", _addonsJson(addons));
+        }
         vm.writeFile(out, json);
     }
 
@@ -134,6 +143,26 @@ contract DeployKeel {
                 })
             );
         }
+    }
+
+    /// @dev One factory per addon, registered by name in the system's addon registry
+    /// (the deployer is the admin here, so it holds ADDON_MANAGER_ROLE).
+    function _addons(KeelSystemBootstrap.System memory s) private returns (AddonFactories.Set memory f) {
+        f = AddonFactories.deploy();
+        bytes32[5] memory names = AddonFactories.names();
+        address[5] memory factories = AddonFactories.asArray(f);
+        for (uint256 k = 0; k < 5; ++k) {
+            AddonRegistry(s.addonRegistry).setAddon(names[k], factories[k]);
+        }
+    }
+
+    function _addonsJson(AddonFactories.Set memory f) private returns (string memory j) {
+        string memory o = "addons";
+        vm.serializeAddress(o, "airdropFactory", f.airdrop);
+        vm.serializeAddress(o, "daioFactory", f.daio);
+        vm.serializeAddress(o, "treasuryFactory", f.treasury);
+        vm.serializeAddress(o, "xvpFactory", f.xvp);
+        j = vm.serializeAddress(o, "vaultFactory", f.vault);
     }
 
     function _systemJson(KeelSystemBootstrap.System memory s) private returns (string memory j) {
