@@ -63,12 +63,16 @@ const tokenAbi = parseAbi([
 let anvil: AnvilHandle;
 let kafka: KafkaMockHandle;
 const dbs: TestDatabaseHandle[] = [];
-const services = new Map<string, { proc: ManagedProcess; port: number }>();
+const services = new Map<
+  string,
+  { proc: ManagedProcess; port: number; env: Record<string, string> }
+>();
 let gatewayUrl: string;
 let client: PublicClient;
 let token: Address;
 let alice: Address;
 let signerWallet: Address;
+let bob: Address;
 
 async function db(name: string): Promise<string> {
   const handle = await createTestDatabase({ prefix: `e2e_${name.replace(/-/g, '_')}` });
@@ -78,17 +82,31 @@ async function db(name: string): Promise<string> {
 
 async function start(name: string, env: Record<string, string>): Promise<void> {
   const port = await freePort();
-  const proc = startProcess({
-    entry: `services/${name}/src/main.ts`,
-    name,
-    env: {
-      KEEL_KAFKA_BROKERS: kafka.bootstrapServers,
-      KEEL_LOG_LEVEL: 'warn',
-      KEEL_HTTP_PORT: String(port),
-      ...env,
-    },
+  const fullEnv = {
+    KEEL_KAFKA_BROKERS: kafka.bootstrapServers,
+    KEEL_LOG_LEVEL: 'warn',
+    KEEL_HTTP_PORT: String(port),
+    ...env,
+  };
+  const proc = startProcess({ entry: `services/${name}/src/main.ts`, name, env: fullEnv });
+  services.set(name, { proc, port, env: fullEnv });
+}
+
+/** SIGKILL a service (no shutdown hooks run) and start it again with the same configuration. */
+async function killAndRestart(name: string): Promise<void> {
+  const s = services.get(name)!;
+  s.proc.kill('SIGKILL');
+  await s.proc.exited;
+  const proc = startProcess({ entry: `services/${name}/src/main.ts`, name, env: s.env });
+  services.set(name, { ...s, proc });
+  await ready(name);
+}
+
+async function statusOf(id: string): Promise<string | null> {
+  const res = await fetch(`${gatewayUrl}/api/v1/operations/${id}`, {
+    headers: { 'x-api-key': ADMIN_KEY },
   });
-  services.set(name, { proc, port });
+  return res.status === 200 ? ((await res.json()) as OperationView).status : null;
 }
 
 async function ready(name: string): Promise<void> {
@@ -146,17 +164,16 @@ async function terminal(id: string): Promise<OperationView> {
 
 beforeAll(async () => {
   [anvil, kafka] = await Promise.all([startAnvil({ accounts: 5 }), startKafkaMock({ brokers: 1 })]);
-  const [admin, claimSigner, a, bob, carol] = anvil.accounts.map((x) =>
+  const [admin, claimSigner, a, b, carol] = anvil.accounts.map((x) =>
     privateKeyToAccount(x.privateKey),
   );
-  if (!admin || !claimSigner || !a || !bob || !carol)
-    throw new Error('anvil gave too few accounts');
+  if (!admin || !claimSigner || !a || !b || !carol) throw new Error('anvil gave too few accounts');
   alice = a.address;
   const keel = await deployKeelSystem(anvil.rpcUrl, {
     admin,
     claimSigner,
     alice: a,
-    bob,
+    bob: b,
     carol,
   });
   token = (await keel.createToken('e2e', [])).address;
@@ -233,6 +250,15 @@ beforeAll(async () => {
       args: [keccak256(toHex('keel.role.supply-management')), signerWallet],
     }),
   });
+  await client.waitForTransactionReceipt({
+    hash: await wallet.writeContract({
+      address: token,
+      abi: tokenAbi,
+      functionName: 'grantRole',
+      args: [keccak256(toHex('keel.role.custodian')), signerWallet],
+    }),
+  });
+  bob = b.address;
 }, 600_000);
 
 afterAll(async () => {
@@ -321,5 +347,71 @@ describe('signing flow end to end', () => {
     });
     expect(bad.status).toBe(422);
     problemSchema.parse(await bad.json());
+  });
+  it('moves tokens with a custodian forced transfer (no canTransfer, recipient identity still required)', async () => {
+    const balance = (who: Address) =>
+      client.readContract({
+        address: token,
+        abi: tokenAbi,
+        functionName: 'balanceOf',
+        args: [who],
+      });
+    const [aliceBefore, bobBefore] = [await balance(alice), await balance(bob)];
+    const id = await submit(
+      'token.forcedTransfer',
+      { asset: token, from: alice, to: bob, amount: '25' },
+      'e2e-forced-1',
+    );
+    const op = await terminal(id);
+    expect(op.status, JSON.stringify(op)).toBe('COMPLETED');
+    expect(aliceBefore - (await balance(alice))).toBe(25n);
+    expect((await balance(bob)) - bobBefore).toBe(25n);
+  });
+
+  it.each([
+    ['execution-engine', 'RECEIVED'],
+    ['transaction-signer', 'SIGNING'],
+    ['chain-gateway', 'BROADCASTING'],
+  ])('completes exactly once when %s is SIGKILLed mid-flight (at %s)', async (name, stage) => {
+    const before = await client.readContract({
+      address: token,
+      abi: tokenAbi,
+      functionName: 'balanceOf',
+      args: [alice],
+    });
+    const id = await submit(
+      'token.mint',
+      { asset: token, to: alice, amount: '7' },
+      `e2e-kill-${name}`,
+    );
+    const order = [
+      'RECEIVED',
+      'QUEUED',
+      'PREPARING',
+      'SIGNING',
+      'BROADCASTING',
+      'CONFIRMING',
+      'COMPLETED',
+    ];
+    await waitUntil(
+      `${id} reaches ${stage}`,
+      async () => {
+        const status = await statusOf(id);
+        return status === null
+          ? stage === 'RECEIVED'
+          : order.indexOf(status) >= order.indexOf(stage);
+      },
+      { timeoutMs: 60_000, intervalMs: 20 },
+    );
+    await killAndRestart(name);
+    const op = await terminal(id);
+    expect(op.status, JSON.stringify(op)).toBe('COMPLETED');
+    const after = await client.readContract({
+      address: token,
+      abi: tokenAbi,
+      functionName: 'balanceOf',
+      args: [alice],
+    });
+    expect(after - before).toBe(7n);
   });
 });
