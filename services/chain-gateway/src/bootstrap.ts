@@ -9,7 +9,7 @@ import {
   KeelBusTransport,
 } from '@keel/bus';
 import { openDataSource, OutboxRelay } from '@keel/persistence';
-import { createLogger, type Logger, NestLogger } from '@keel/telemetry';
+import { createLogger, instrumentRepository, type Logger, NestLogger } from '@keel/telemetry';
 import type { DataSource } from 'typeorm';
 import { ChainGatewayModule } from './app.module';
 import { TrackedTransactionRepository } from './broadcast/tracked-transaction.repository';
@@ -54,9 +54,12 @@ export async function startChainGateway(
           new KafkaBusDriver({ brokers: config.kafkaBrokers, clientId: SERVICE_NAME, logger }),
           { logger },
         );
-  const chain = new ChainRepository(config.rpcUrls, logger);
+  const chain = instrumentRepository(new ChainRepository(config.rpcUrls, logger), 'gateway-chain');
   chain.startHealthChecks(config.healthCheckIntervalMs);
-  const tracked = new TrackedTransactionRepository(dataSource);
+  const tracked = instrumentRepository(
+    new TrackedTransactionRepository(dataSource),
+    'tracked-transaction',
+  );
   const confirmations = new TrackConfirmationsUseCase(
     dataSource,
     chain,

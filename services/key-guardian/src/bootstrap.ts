@@ -9,7 +9,7 @@ import {
   KeelBusTransport,
 } from '@keel/bus';
 import { openDataSource, OutboxRelay } from '@keel/persistence';
-import { createLogger, type Logger, NestLogger } from '@keel/telemetry';
+import { createLogger, instrumentRepository, type Logger, NestLogger } from '@keel/telemetry';
 import type { DataSource } from 'typeorm';
 import { KeyGuardianModule } from './app.module';
 import type { KeyGuardianConfig } from './config';
@@ -57,7 +57,10 @@ export async function startKeyGuardian(
         );
   const relay = new OutboxRelay({ dataSource, publisher: bus, logger });
   const cipher = new EnvelopeCipher(config.masterKey, config.masterKeyId);
-  const signer = new LocalKeystoreSigner(new KeystoreRepository(dataSource), cipher);
+  const signer = new LocalKeystoreSigner(
+    instrumentRepository(new KeystoreRepository(dataSource), 'keystore'),
+    cipher,
+  );
   const app = await NestFactory.create(
     KeyGuardianModule.register({
       dataSource,

@@ -10,7 +10,7 @@ import {
 } from '@keel/bus';
 import { defaultFeePolicy } from '@keel/chain';
 import { openDataSource, OutboxRelay } from '@keel/persistence';
-import { createLogger, type Logger, NestLogger } from '@keel/telemetry';
+import { createLogger, instrumentRepository, type Logger, NestLogger } from '@keel/telemetry';
 import type { DataSource } from 'typeorm';
 import { TransactionSignerModule } from './app.module';
 import { ChainRepository } from './chain/chain.repository';
@@ -57,13 +57,16 @@ export async function startTransactionSigner(
           new KafkaBusDriver({ brokers: config.kafkaBrokers, clientId: SERVICE_NAME, logger }),
           { logger },
         );
-  const chain = new ChainRepository(
-    config.rpcUrls,
-    { ...defaultFeePolicy, maxFeePerGasCap: BigInt(config.maxFeePerGasCapGwei) * 1_000_000_000n },
-    logger,
+  const chain = instrumentRepository(
+    new ChainRepository(
+      config.rpcUrls,
+      { ...defaultFeePolicy, maxFeePerGasCap: BigInt(config.maxFeePerGasCapGwei) * 1_000_000_000n },
+      logger,
+    ),
+    'signer-chain',
   );
   chain.startHealthChecks(10_000);
-  const lanes = new NonceLaneRepository(dataSource);
+  const lanes = instrumentRepository(new NonceLaneRepository(dataSource), 'nonce-lane');
   const completeSigning = new CompleteSigningUseCase(lanes, chain, logger);
   const reconcile = new ReconcileLaneUseCase(
     dataSource,

@@ -5,10 +5,12 @@ import { z } from 'zod';
 export const chainRpcUrls = () =>
   z.string().transform((raw, ctx) => {
     const out: Record<number, string[]> = {};
-    for (const part of raw
+    // Entries are never echoed: hosted RPC URLs carry API keys.
+    const parts = raw
       .split(';')
       .map((p) => p.trim())
-      .filter(Boolean)) {
+      .filter(Boolean);
+    for (const [index, part] of parts.entries()) {
       const [id, urls] = part.split('=', 2);
       const chainId = Number(id);
       const list = (urls ?? '')
@@ -23,7 +25,7 @@ export const chainRpcUrls = () =>
       ) {
         ctx.addIssue({
           code: 'custom',
-          message: `"${id ?? ''}=…" must be <chainId>=<http(s) url>[,<url>…]`,
+          message: `entry ${index + 1} must be <chainId>=<http(s) url>[,<url>…]`,
         });
         return z.NEVER;
       }
