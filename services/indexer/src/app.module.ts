@@ -1,0 +1,35 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { HealthController } from './health/health.controller';
+import { ChainLogsHandler } from './indexing/handlers/chain-logs.handler';
+import type { ApplyBlockUseCase } from './indexing/usecases/apply-block/apply-block.usecase';
+import type { ReadModelsRepository } from './reads/read-models.repository';
+import { ReadsController } from './reads/reads.controller';
+import { APPLY_BLOCK, DATA_SOURCE, READ_MODELS } from './tokens';
+
+export interface IndexerModuleDeps {
+  readonly dataSource: DataSource;
+  readonly applyBlock: ApplyBlockUseCase;
+  readonly readModels: ReadModelsRepository;
+  /** Subscribe to keel.chain.logs.v1 (the bus source). */
+  readonly consumeBus: boolean;
+}
+
+@Module({})
+export class IndexerModule {
+  static register(deps: IndexerModuleDeps): DynamicModule {
+    return {
+      module: IndexerModule,
+      controllers: [
+        HealthController,
+        ReadsController,
+        ...(deps.consumeBus ? [ChainLogsHandler] : []),
+      ],
+      providers: [
+        { provide: DATA_SOURCE, useValue: deps.dataSource },
+        { provide: APPLY_BLOCK, useValue: deps.applyBlock },
+        { provide: READ_MODELS, useValue: deps.readModels },
+      ],
+    };
+  }
+}
