@@ -261,6 +261,7 @@ for (const n of [10, 10_000]) {
     minPerInvestor: 1n,
     maxPerInvestor: 1_000_000n * 10n ** 6n,
     presaleDiscountBps: 0,
+    presaleWhitelistOnly: false,
     lockCliff: 0n,
     lockDuration: 0n,
   };

@@ -10,7 +10,7 @@ import {AssetCompliance} from "../common/AssetCompliance.sol";
 
 /// @title TokenSale — a Digital Asset Initial Offering (DAIO) of a Keel asset.
 /// @notice States follow chain time once the owner activates the sale:
-/// SETUP → PRESALE (optional: whitelist only, discount) → PUBLIC_SALE → ENDED →
+/// SETUP → PRESALE (optional; optionally whitelist only, optional discount) → PUBLIC_SALE → ENDED →
 /// FINALIZED. Activation requires the sale to hold the full hard cap already. Buyers
 /// pay in any configured ERC-20 currency at its price; the asset's compliance for the
 /// bought tokens is checked before any payment is taken. Without soft cap and lock-up,
@@ -41,6 +41,8 @@ contract TokenSale is Ownable, ReentrancyGuard {
         uint256 minPerInvestor;
         uint256 maxPerInvestor;
         uint16 presaleDiscountBps;
+        /// @dev true: only whitelisted investors may buy in the presale.
+        bool presaleWhitelistOnly;
         /// @dev Lock-up of purchased tokens from `end`: nothing before the cliff, then
         /// linear to the duration. Duration 0: no lock-up.
         uint256 lockCliff;
@@ -199,7 +201,9 @@ contract TokenSale is Ownable, ReentrancyGuard {
         State s = state();
         if (s != State.Presale && s != State.PublicSale) revert WrongState(s);
         if (paused) revert SalePaused();
-        if (s == State.Presale && !whitelisted[msg.sender]) revert NotWhitelisted(msg.sender);
+        if (s == State.Presale && _config.presaleWhitelistOnly && !whitelisted[msg.sender]) {
+            revert NotWhitelisted(msg.sender);
+        }
         if (tokenAmount == 0) revert ZeroAmount();
         uint256 total = purchased[msg.sender] + tokenAmount;
         if (total < _config.minPerInvestor) revert BelowMinimum(total, _config.minPerInvestor);

@@ -42,6 +42,7 @@ contract TokenSaleTest is AddonFixture {
             minPerInvestor: 1e6,
             maxPerInvestor: 500e6,
             presaleDiscountBps: 1_000,
+            presaleWhitelistOnly: true,
             lockCliff: lockCliff,
             lockDuration: lockDuration
         });
@@ -164,6 +165,21 @@ contract TokenSaleTest is AddonFixture {
         vm.expectRevert(abi.encodeWithSelector(TokenSale.NotWhitelisted.selector, bob));
         s.buy(address(usdc), 10e6);
         vm.stopPrank();
+    }
+
+    function test_presale_openToAllWhenNotWhitelistOnly() public {
+        TokenSale.Config memory c = _config(0, 0, 0);
+        c.presaleWhitelistOnly = false;
+        vm.prank(issuer);
+        TokenSale s = factory.create(c);
+        registry.register(address(s), US);
+        token.mint(address(s), HARD);
+        vm.startPrank(issuer);
+        s.setCurrency(address(usdc), USDC_PRICE);
+        s.activate();
+        vm.stopPrank();
+        vm.warp(t0 + 1 days);
+        assertEq(_buy(s, bob, usdc, 10e6), 900e6);
     }
 
     function test_public_fullPriceInTwoCurrencies() public {

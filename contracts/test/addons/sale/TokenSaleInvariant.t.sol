@@ -66,6 +66,7 @@ contract TokenSaleInvariantTest is AddonFixture {
                 minPerInvestor: 1e6,
                 maxPerInvestor: 300e6,
                 presaleDiscountBps: 0,
+                presaleWhitelistOnly: false,
                 lockCliff: 0,
                 lockDuration: 0
             }),
