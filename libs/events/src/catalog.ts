@@ -313,6 +313,16 @@ export const catalog = {
         operationId,
         error: typedError,
       }),
+      /**
+       * The custodian policy holds the request for approval (issue 7). A later
+       * `signed` or `refused` result with the same requestId settles it.
+       */
+      z.object({
+        outcome: z.literal('pending-approval'),
+        requestId: z.string().min(1),
+        operationId,
+        approvalId: z.string().min(1),
+      }),
     ]),
   }),
   'keel.broadcast.requested.v1': topic({

@@ -16,6 +16,7 @@ import { type RunningKeyGuardian, startKeyGuardian } from './bootstrap';
 import { loadKeyGuardianConfig } from './config';
 import { EnvelopeCipher } from './keystore/envelope-cipher';
 import { KeystoreRepository } from './keystore/keystore.repository';
+import type { CustodyPolicy } from './policy/custody-policy';
 import { LocalKeystoreSigner } from './signer/local-keystore.signer';
 import { SignerError } from './signer/unified-signer';
 
@@ -46,13 +47,13 @@ async function resultFor(
   throw new Error(`no key.sign.result for ${requestId}`);
 }
 
-function unsignedTx(nonce = 0, chainId = 31337): Hex {
+function unsignedTx(nonce = 0, chainId = 31337, value = 1n): Hex {
   return serializeUnsignedTransaction({
     chainId,
     nonce,
     to: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC',
     data: '0x',
-    value: 1n,
+    value,
     gas: 21_000n,
     maxFeePerGas: 2_000_000_000n,
     maxPriorityFeePerGas: 1_000_000n,
@@ -77,7 +78,14 @@ beforeAll(async () => {
     level: 'debug',
     destination: { write: (l: string) => void logLines.push(l) },
   });
-  kg = await startKeyGuardian(config, { logger });
+  // Today's custodian policy allows everything; this one holds 1 ETH or more, as issue 7's limits will.
+  const holdLarge: CustodyPolicy = {
+    evaluate: async (req) =>
+      req.transaction.value >= 10n ** 18n
+        ? { kind: 'hold', approvalId: `approval-${req.requestId}`, reason: 'amount over limit' }
+        : { kind: 'allow' },
+  };
+  kg = await startKeyGuardian(config, { logger, policy: holdLarge });
   client = new EventBus(new KafkaBusDriver({ brokers: kafka.brokers, clientId: 'kg-test' }));
   sub = await client.subscribe({
     group: 'kg-test',
@@ -211,6 +219,35 @@ describe('key-guardian', () => {
       const [r] = await resultFor(requestId);
       expect(r?.payload.outcome === 'refused' && r.payload.error.code).toBe(code);
     }
+  });
+
+  it('a custodian policy hold answers pending-approval with the approval id, and a replay says the same', async () => {
+    const wallet = (await kg.signer.listWallets(ORG)).find((w) => w.label === 'dev')!;
+    const requestId = randomUUID();
+    const payload = {
+      requestId,
+      operationId: 'op-3',
+      signer: wallet.address,
+      chainId: 31337,
+      unsignedTransaction: unsignedTx(2, 31337, 10n ** 18n),
+    };
+    await client.publish('keel.key.sign.requested.v1', payload, {
+      organizationId: ORG,
+      correlationId: 'op-3',
+    });
+    const [held] = await resultFor(requestId);
+    expect(held?.payload).toEqual({
+      outcome: 'pending-approval',
+      requestId,
+      operationId: 'op-3',
+      approvalId: `approval-${requestId}`,
+    });
+    await client.publish('keel.key.sign.requested.v1', payload, {
+      organizationId: ORG,
+      correlationId: 'op-3',
+    });
+    const [, again] = await resultFor(requestId, 2);
+    expect(again?.payload).toEqual(held?.payload);
   });
 
   it('signs messages and typed data through the unified signer', async () => {

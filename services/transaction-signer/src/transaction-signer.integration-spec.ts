@@ -323,6 +323,45 @@ describe('transaction-signer', () => {
     await pool.sendRawTransaction(s!.rawTransaction as Hex);
   });
 
+  it('a signature held for custodian approval reports pending-approval and completes when settled under the same request', async () => {
+    await keyGuardian.stop();
+    const op = `op-${randomUUID()}`;
+    await requestSignature(op);
+    let row: { sign_request_id: string } | undefined;
+    await waitUntil('reservation', async () => {
+      [row] = await signer.dataSource.query<{ sign_request_id: string }[]>(
+        `SELECT sign_request_id FROM ts_nonce_reservation WHERE operation_id = $1`,
+        [op],
+      );
+      return row !== undefined;
+    });
+    // What key-guardian answers when its custodian policy holds the request (issue 7's quorum).
+    await client.publish(
+      'keel.key.sign.result.v1',
+      {
+        outcome: 'pending-approval',
+        requestId: row!.sign_request_id,
+        operationId: op,
+        approvalId: 'approval-1',
+      },
+      { organizationId: ORG, correlationId: op },
+    );
+    await waitUntil(
+      'pending-approval',
+      async () =>
+        results.some(
+          (e) => e.payload.operationId === op && e.payload.outcome === 'pending-approval',
+        ),
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    // Approved: key-guardian signs the same request id; the reservation completes with its nonce.
+    await startKeyGuardian();
+    const [signed] = await waitSigned(op);
+    await pool.sendRawTransaction(signed!.rawTransaction as Hex);
+  });
+
   it('refuses a signature by another key before anything is broadcast, and fills the nonce with a no-op', async () => {
     await keyGuardian.stop();
     const op = `op-${randomUUID()}`;

@@ -7,9 +7,10 @@ export interface SigningRequestRecord {
   readonly operationId: string;
   readonly signer: string;
   readonly signingHash: Hex;
-  readonly outcome: 'signed' | 'refused';
+  readonly outcome: 'signed' | 'refused' | 'pending-approval';
   readonly signature: Hex | null;
   readonly errorCode: string | null;
+  readonly approvalId: string | null;
 }
 
 interface Row {
@@ -18,9 +19,10 @@ interface Row {
   operation_id: string;
   signer: string;
   signing_hash: string;
-  outcome: 'signed' | 'refused';
+  outcome: 'signed' | 'refused' | 'pending-approval';
   signature: string | null;
   error_code: string | null;
+  approval_id: string | null;
 }
 
 /**
@@ -45,13 +47,14 @@ export class SigningRequestRepository {
       outcome: r.outcome,
       signature: r.signature as Hex | null,
       errorCode: r.error_code,
+      approvalId: r.approval_id,
     };
   }
 
   async insert(manager: EntityManager, record: SigningRequestRecord): Promise<void> {
     await manager.query(
-      `INSERT INTO kg_signing_request (request_id, organization_id, operation_id, signer, signing_hash, outcome, signature, error_code)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+      `INSERT INTO kg_signing_request (request_id, organization_id, operation_id, signer, signing_hash, outcome, signature, error_code, approval_id)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
       [
         record.requestId,
         record.organizationId,
@@ -61,6 +64,7 @@ export class SigningRequestRepository {
         record.outcome,
         record.signature,
         record.errorCode,
+        record.approvalId,
       ],
     );
   }

@@ -60,10 +60,17 @@ export class SignTransactionUseCase {
                 operationId: cmd.operationId,
                 signature: previous.signature,
               }
-            : this.refused(cmd, {
-                code: previous.errorCode ?? 'REFUSED',
-                message: 'request was refused before',
-              });
+            : previous.outcome === 'pending-approval' && previous.approvalId
+              ? {
+                  outcome: 'pending-approval',
+                  requestId: cmd.requestId,
+                  operationId: cmd.operationId,
+                  approvalId: previous.approvalId,
+                }
+              : this.refused(cmd, {
+                  code: previous.errorCode ?? 'REFUSED',
+                  message: 'request was refused before',
+                });
       await tx.outbox.publish('keel.key.sign.result.v1', result);
       return result;
     }
@@ -78,6 +85,7 @@ export class SignTransactionUseCase {
       outcome: outcome.outcome,
       signature: outcome.outcome === 'signed' ? (outcome.signature as Hex) : null,
       errorCode: outcome.outcome === 'refused' ? outcome.error.code : null,
+      approvalId: outcome.outcome === 'pending-approval' ? outcome.approvalId : null,
     });
     await tx.outbox.publish('keel.key.sign.result.v1', outcome);
     this.logger.info(
@@ -120,12 +128,13 @@ export class SignTransactionUseCase {
           details: { rule: decision.rule },
         });
       case 'hold':
-        // Approvals arrive with issue 7 (a pending outcome on key.sign.result); until then a hold is a refusal.
-        return this.refused(cmd, {
-          code: 'APPROVAL_REQUIRED',
-          message: decision.reason,
-          details: { approvalId: decision.approvalId },
-        });
+        // Settled later (issue 7) by a signed or refused result under the same request id.
+        return {
+          outcome: 'pending-approval',
+          requestId: cmd.requestId,
+          operationId: cmd.operationId,
+          approvalId: decision.approvalId,
+        };
     }
     try {
       const signed = await this.signer.signTransaction({
@@ -142,11 +151,12 @@ export class SignTransactionUseCase {
             signature: signed.signature,
           };
         case 'approval-required':
-          return this.refused(cmd, {
-            code: 'APPROVAL_REQUIRED',
-            message: 'the custody provider holds the request for approval',
-            details: { approvalId: signed.approvalId },
-          });
+          return {
+            outcome: 'pending-approval',
+            requestId: cmd.requestId,
+            operationId: cmd.operationId,
+            approvalId: signed.approvalId,
+          };
       }
     } catch (err) {
       // Provider outages are retried by the bus (with backoff); everything else is a typed refusal.

@@ -56,6 +56,27 @@ export class CompleteSigningUseCase {
         ...result.error.details,
       });
     }
+    if (result.outcome === 'pending-approval') {
+      // The reservation keeps its nonce and request id; the settled result arrives under the same id.
+      if (r.kind === 'operation' && !isReplacement) {
+        await tx.outbox.publish(
+          'keel.signature.result.v1',
+          {
+            outcome: 'pending-approval',
+            operationId: r.operationId,
+            transactionIndex: r.transactionIndex,
+            approvalId: result.approvalId,
+            ...(r.reservationKey ? { nonceReservationId: r.reservationKey } : {}),
+          },
+          { correlationId: r.operationId, organizationId: r.organizationId },
+        );
+      }
+      this.logger.info(
+        { operationId: r.operationId, nonce: r.nonce, approvalId: result.approvalId },
+        'signature held for custodian approval',
+      );
+      return;
+    }
     let raw: Hex;
     let mismatches: readonly FieldMismatch[] = [];
     let hash: Hash | undefined;
