@@ -1,3 +1,4 @@
+import { OutboxRelay } from '@keel/persistence';
 import { createBus, runService, type RunningService } from '@keel/service-runtime';
 import { createLogger, type Logger } from '@keel/telemetry';
 import { parseApiKey } from './api-keys/api-key-secret';
@@ -15,6 +16,8 @@ export async function startRequestControls(
   const log = logger ?? createLogger({ service: 'request-controls', level: config.logLevel });
   const dataSource = await openDatabase(config.databaseUrl);
   const bus = createBus(config, 'request-controls', log);
+  const relay = new OutboxRelay({ dataSource, publisher: bus, logger: log });
+  relay.start();
   const running = await runService({
     name: 'request-controls',
     module: RequestControlsModule.register({ config, dataSource, bus, logger: log }),
@@ -38,6 +41,7 @@ export async function startRequestControls(
   return {
     ...running,
     close: async () => {
+      await relay.stop();
       await running.close();
       await dataSource.destroy();
     },

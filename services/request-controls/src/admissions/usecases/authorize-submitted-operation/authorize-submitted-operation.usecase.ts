@@ -1,9 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { EventBus } from '@keel/bus';
+import { Injectable } from '@nestjs/common';
 import type { KeelEvent } from '@keel/events';
 import { Problem } from '@keel/operations';
+import type { TransactionOutbox } from '@keel/persistence';
 import { AuthenticateApiKeyUseCase } from '../../../api-keys/usecases/authenticate-api-key/authenticate-api-key.usecase';
-import { EVENT_BUS } from '../../../tokens';
 import { checkOperation } from '../admit-operation/admit-operation.usecase';
 
 type Submitted = KeelEvent<'keel.operation.submitted.v1'>;
@@ -11,26 +10,18 @@ type Submitted = KeelEvent<'keel.operation.submitted.v1'>;
 /**
  * The authoritative request-control decision for a submitted operation:
  * accepted or rejected, published for the execution engine. The decision is
- * a pure function of the event and the key's current state, so a redelivery
- * publishes the same decision again and the engine's inbox drops the copy.
+ * written to the outbox in the transaction that records the event in the
+ * inbox, so a redelivered submission changes nothing and publishes nothing.
  */
 @Injectable()
 export class AuthorizeSubmittedOperationUseCase {
-  constructor(
-    private readonly authenticate: AuthenticateApiKeyUseCase,
-    @Inject(EVENT_BUS) private readonly bus: EventBus,
-  ) {}
+  constructor(private readonly authenticate: AuthenticateApiKeyUseCase) {}
 
-  async execute(event: Submitted, traceparent: string | null): Promise<void> {
+  async execute(event: Submitted, outbox: TransactionOutbox): Promise<void> {
     const p = event.payload;
-    const meta = {
-      organizationId: event.organizationId,
-      correlationId: p.operationId,
-      causationId: event.id,
-      traceparent,
-    };
+    const meta = { organizationId: event.organizationId, correlationId: p.operationId };
     const reject = async (code: string, message: string, details: Record<string, unknown> = {}) => {
-      await this.bus.publish(
+      await outbox.publish(
         'keel.operation.rejected.v1',
         {
           operationId: p.operationId,
@@ -79,7 +70,7 @@ export class AuthorizeSubmittedOperationUseCase {
         );
     }
 
-    await this.bus.publish(
+    await outbox.publish(
       'keel.operation.accepted.v1',
       {
         operationId: p.operationId,
