@@ -53,7 +53,13 @@ export async function startIndexer(
     applicationName: SERVICE_NAME,
   });
   const checkpoints = new CheckpointRepository();
-  const applyBlock = new ApplyBlockUseCase(checkpoints, config.reorgWindow, logger);
+  // RPC upstreams: the poller's log source, and in either mode the reader of the
+  // little state the logs do not carry (an identity's country when stored).
+  const rpc =
+    config.chainId > 0 && config.rpcUrls.length > 0
+      ? new RpcChainRepository(config.chainId, config.rpcUrls)
+      : undefined;
+  const applyBlock = new ApplyBlockUseCase(checkpoints, config.reorgWindow, logger, rpc);
   const readModels = new ReadModelsRepository(dataSource);
   const consumeBus = config.source === 'bus';
   const app = await NestFactory.create(
@@ -80,8 +86,7 @@ export async function startIndexer(
   let stopped = false;
   let wake: (() => void) | undefined;
   let loop: Promise<void> = Promise.resolve();
-  if (config.source === 'rpc') {
-    const rpc = new RpcChainRepository(config.chainId, config.rpcUrls);
+  if (config.source === 'rpc' && rpc) {
     const poller = new PollLogsUseCase(
       dataSource,
       rpc,

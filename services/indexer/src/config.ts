@@ -20,7 +20,8 @@ export const indexerVariables = {
   chainId: variable({
     env: 'KEEL_CHAIN_ID',
     schema: shapes.nonNegativeInt(),
-    description: 'chain followed by the rpc source (0: none)',
+    description:
+      'chain followed by the rpc source; in bus mode, the chain whose state (identity countries) is read over RPC (0: none)',
     fix: 'Set KEEL_CHAIN_ID=31337',
     default: 0,
   }),
@@ -28,7 +29,8 @@ export const indexerVariables = {
     env: 'KEEL_RPC_URLS',
     // Hosted RPC URLs embed API keys.
     schema: shapes.csv(),
-    description: 'RPC upstreams of the rpc source, in preference order (comma-separated)',
+    description:
+      'RPC upstreams of KEEL_CHAIN_ID, in preference order (comma-separated); required by the rpc source',
     fix: 'Set KEEL_RPC_URLS=http://127.0.0.1:8545',
     default: [] as string[],
     sensitive: true,

@@ -231,6 +231,30 @@ describe('indexer (rpc source, real process)', () => {
     expect(rest.items[0]?.addressFrozen).toBe(true);
     expect(rest.nextCursor).toBeNull();
 
+    const get = async (path: string) => {
+      const res = await fetch(`${indexerUrl}/api/v1${path}`);
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const wallets = (body: Record<string, unknown>) =>
+      (body['items'] as { wallet: string }[]).map((h) => h.wallet);
+    const frozen = await get(`/assets/${token}/holders?frozen=true&sort=wallet&order=asc`);
+    expect(wallets(frozen.body)).toEqual(
+      [bob.address, carol.address].map((a) => a.toLowerCase()).sort(),
+    );
+    const notFrozen = await get(`/assets/${token}/holders?frozen=false`);
+    expect(wallets(notFrozen.body)).toEqual([alice.address.toLowerCase()]);
+    const rich = await get(`/assets/${token}/holders?minBalance=10000&sort=balance&order=asc`);
+    expect(wallets(rich.body)).toEqual([alice.address, bob.address].map((a) => a.toLowerCase()));
+    expect((await get(`/assets/${token}/holders?cursor=bogus`)).status).toBe(422);
+    expect((await get(`/assets/${token}/holders?sort=size`)).status).toBe(422);
+    expect((await get(`/assets/0x${'00'.repeat(20)}/holders`)).status).toBe(404);
+    const list = await get(`/assets?chainId=${anvil.chainId}`);
+    expect((list.body['items'] as { address: string }[]).map((a) => a.address)).toContain(
+      token.toLowerCase(),
+    );
+    const asOf = list.body['asOf'] as { chainId: number; blockNumber: string }[];
+    expect(asOf.map((a) => [a.chainId, a.blockNumber])).toEqual([[anvil.chainId, head.toString()]]);
+
     const asset = (await (await fetch(`${indexerUrl}/api/v1/assets/${token}`)).json()) as {
       asset: { symbol: string; paused: boolean; holderCount: number; roles: unknown[] };
     };
@@ -240,8 +264,11 @@ describe('indexer (rpc source, real process)', () => {
 
     const identity = (await (
       await fetch(`${indexerUrl}/api/v1/identities/${bob.address}`)
-    ).json()) as { registrations: { identity: string; claims: { topic: string }[] }[] };
-    expect(identity.registrations.length).toBeGreaterThan(0);
+    ).json()) as {
+      registrations: { identity: string; country: number | null; claims: { topic: string }[] }[];
+    };
+    expect(identity.registrations).toHaveLength(1);
+    expect(identity.registrations[0]?.country).toBe(840);
     expect(identity.registrations.some((r) => r.claims.some((c) => c.topic === '1'))).toBe(true);
   });
 

@@ -7,9 +7,11 @@ export type ChainLog = BlockLogs['logs'][number];
 
 /**
  * The events the read models are built from (ERC-20, ERC-3643 token, identity
- * registry and storage, ERC-735 claims, compliance modules, AccessControl and
+ * registry storage, ERC-735 claims, compliance modules, AccessControl and
  * AccessManager roles), decoded by their signatures so any contract emitting
- * them is understood.
+ * them is understood. Identities come from the storage's events only: the
+ * registries bound to a storage emit the same facts again (IdentityRegistered,
+ * CountryUpdated, …), and the storage is the record they all share.
  */
 export const indexedEventsAbi = parseAbi([
   'event Transfer(address indexed from, address indexed to, uint256 value)',
@@ -25,12 +27,10 @@ export const indexedEventsAbi = parseAbi([
   'event MetadataUpdated(bytes32 indexed key, string value)',
   'event ModuleAdded(address indexed module)',
   'event ModuleRemoved(address indexed module)',
-  'event IdentityRegistered(address indexed investorAddress, address indexed identity)',
-  'event IdentityRemoved(address indexed investorAddress, address indexed identity)',
-  'event CountryUpdated(address indexed investorAddress, uint16 indexed country)',
   'event IdentityStored(address indexed investorAddress, address indexed identity)',
   'event IdentityUnstored(address indexed investorAddress, address indexed identity)',
   'event CountryModified(address indexed investorAddress, uint16 indexed country)',
+  'event IdentityModified(address indexed oldIdentity, address indexed newIdentity)',
   'event ClaimAdded(bytes32 indexed claimId, uint256 indexed topic, uint256 scheme, address indexed issuer, bytes signature, bytes data, string uri)',
   'event ClaimChanged(bytes32 indexed claimId, uint256 indexed topic, uint256 scheme, address indexed issuer, bytes signature, bytes data, string uri)',
   'event ClaimRemoved(bytes32 indexed claimId, uint256 indexed topic, uint256 scheme, address indexed issuer, bytes signature, bytes data, string uri)',
@@ -65,6 +65,7 @@ export type ChainEvent =
   | { kind: 'module-removed'; module: Addr }
   | { kind: 'identity-registered'; wallet: Addr; identity: Addr }
   | { kind: 'identity-removed'; wallet: Addr }
+  | { kind: 'identity-modified'; oldIdentity: Addr; newIdentity: Addr }
   | { kind: 'country'; wallet: Addr; country: number }
   | {
       kind: 'claim-set';
@@ -148,17 +149,20 @@ export function decodeChainEvent(log: Pick<ChainLog, 'topics' | 'data'>): ChainE
       return { kind: 'module-added', module: lc(decoded.args.module) };
     case 'ModuleRemoved':
       return { kind: 'module-removed', module: lc(decoded.args.module) };
-    case 'IdentityRegistered':
     case 'IdentityStored':
       return {
         kind: 'identity-registered',
         wallet: lc(decoded.args.investorAddress),
         identity: lc(decoded.args.identity),
       };
-    case 'IdentityRemoved':
     case 'IdentityUnstored':
       return { kind: 'identity-removed', wallet: lc(decoded.args.investorAddress) };
-    case 'CountryUpdated':
+    case 'IdentityModified':
+      return {
+        kind: 'identity-modified',
+        oldIdentity: lc(decoded.args.oldIdentity),
+        newIdentity: lc(decoded.args.newIdentity),
+      };
     case 'CountryModified':
       return {
         kind: 'country',

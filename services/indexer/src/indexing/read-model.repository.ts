@@ -41,6 +41,21 @@ export class JournaledWriter {
     return rows[0] ? normalize(rows[0]) : undefined;
   }
 
+  /** Rows whose `column` equals `value` (for lookups by a non-key column). */
+  async where(
+    table: JournaledTable,
+    column: string,
+    value: string | number,
+    chainId: number,
+  ): Promise<Row[]> {
+    if (!/^[a-z_]+$/.test(column)) throw new Error(`bad column ${column}`);
+    const rows = await this.manager.query<Row[]>(
+      `SELECT * FROM ${table} WHERE chain_id = $1 AND ${column} = $2 FOR UPDATE`,
+      [chainId, value],
+    );
+    return rows.map(normalize);
+  }
+
   /** Writes `row` (the whole row, key included), journaling what it replaces. */
   async put(table: JournaledTable, row: Row): Promise<void> {
     const previous = await this.get(table, row);

@@ -52,7 +52,8 @@ export interface IdentityView {
   wallet: string;
   registrations: {
     chainId: number;
-    registry: string;
+    /** The identity registry storage holding the registration (shared by the registries bound to it). */
+    storage: string;
     identity: string;
     country: number | null;
     updatedBlock: string;
@@ -275,7 +276,7 @@ export class ReadModelsRepository {
         );
         registrations.push({
           chainId: r.chain_id,
-          registry: r.registry,
+          storage: r.registry,
           identity: r.identity,
           country: r.country,
           updatedBlock: r.updated_block,

@@ -1,4 +1,14 @@
-import { createPublicClient, fallback, type Hash, http, type PublicClient } from 'viem';
+import {
+  createPublicClient,
+  decodeFunctionResult,
+  encodeFunctionData,
+  fallback,
+  type Hash,
+  http,
+  parseAbi,
+  type PublicClient,
+} from 'viem';
+import type { ChainStateReader } from '../usecases/apply-block/apply-block.usecase';
 import type { BlockLogs } from '../chain-events';
 
 /**
@@ -6,7 +16,11 @@ import type { BlockLogs } from '../chain-events';
  * `eth_getLogs` by block range, grouped into the same per-block shape as the
  * chain-gateway's `keel.chain.logs.v1` stream.
  */
-export class RpcChainRepository {
+const storageAbi = parseAbi([
+  'function storedInvestorCountry(address wallet) view returns (uint16)',
+]);
+
+export class RpcChainRepository implements ChainStateReader {
   private readonly client: PublicClient;
 
   constructor(
@@ -15,6 +29,30 @@ export class RpcChainRepository {
   ) {
     this.client = createPublicClient({
       transport: fallback(rpcUrls.map((u) => http(u, { retryCount: 1, timeout: 10_000 }))),
+    });
+  }
+
+  async storedInvestorCountry(
+    chainId: number,
+    storage: Hash,
+    wallet: Hash,
+    blockHash: Hash,
+  ): Promise<number | null> {
+    if (chainId !== this.chainId) return null;
+    const data = encodeFunctionData({
+      abi: storageAbi,
+      functionName: 'storedInvestorCountry',
+      args: [wallet],
+    });
+    // EIP-1898: the state of exactly this block, whatever branch is canonical now.
+    const result = await this.client.request({
+      method: 'eth_call',
+      params: [{ to: storage, data }, { blockHash }],
+    });
+    return decodeFunctionResult({
+      abi: storageAbi,
+      functionName: 'storedInvestorCountry',
+      data: result,
     });
   }
 

@@ -12,6 +12,21 @@ import { JournaledWriter, type Row, undoBlock } from '../../read-model.repositor
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'rolled-back';
 
+/**
+ * Chain state the logs do not carry: the identity storage emits no country when
+ * an identity is stored. Read at the block's hash (EIP-1898), so a reorg cannot
+ * mix branches. Optional: without RPC upstreams the country stays unknown until
+ * a CountryModified event.
+ */
+export interface ChainStateReader {
+  storedInvestorCountry(
+    chainId: number,
+    storage: `0x${string}`,
+    wallet: `0x${string}`,
+    blockHash: `0x${string}`,
+  ): Promise<number | null>;
+}
+
 type Hash = `0x${string}`;
 const ZERO = '0x0000000000000000000000000000000000000000';
 
@@ -31,6 +46,7 @@ export class ApplyBlockUseCase {
     private readonly checkpoints: CheckpointRepository,
     private readonly reorgWindow: number,
     private readonly logger: Logger,
+    private readonly state?: ChainStateReader,
   ) {}
 
   async execute(manager: EntityManager, block: BlockLogs): Promise<ApplyOutcome> {
@@ -57,7 +73,7 @@ export class ApplyBlockUseCase {
     let used = 0;
     for (const log of inLogOrder(block.logs)) {
       const event = decodeChainEvent(log);
-      if (event && (await this.applyEvent(writer, chainId, number, log, event))) {
+      if (event && (await this.applyEvent(writer, chainId, number, hash, log, event))) {
         used++;
         await writer.put('ix_log', {
           chain_id: chainId,
@@ -116,6 +132,7 @@ export class ApplyBlockUseCase {
     w: JournaledWriter,
     chainId: number,
     block: bigint,
+    blockHash: Hash,
     log: ChainLog,
     event: ChainEvent,
   ): Promise<boolean> {
@@ -253,15 +270,34 @@ export class ApplyBlockUseCase {
           registry: address,
           wallet: event.wallet,
         });
+        const country =
+          current?.country ??
+          (await this.state
+            ?.storedInvestorCountry(chainId, address as Hash, event.wallet, blockHash)
+            .catch((err: unknown) => {
+              this.logger.warn(
+                { chainId, wallet: event.wallet, err: (err as Error).message },
+                'country of a stored identity not readable; left unknown',
+              );
+              return null;
+            })) ??
+          null;
         await w.put('ix_identity', {
           chain_id: chainId,
           registry: address,
           wallet: event.wallet,
           identity: event.identity,
-          country: current?.country ?? null,
+          country,
           updated_block: blockNo,
         });
         return true;
+      }
+      case 'identity-modified': {
+        const rows = await w.where('ix_identity', 'identity', event.oldIdentity, chainId);
+        const mine = rows.filter((r) => r.registry === address);
+        for (const r of mine)
+          await w.put('ix_identity', { ...r, identity: event.newIdentity, updated_block: blockNo });
+        return mine.length > 0;
       }
       case 'identity-removed':
         await w.delete('ix_identity', {
