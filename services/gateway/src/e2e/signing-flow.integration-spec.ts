@@ -16,6 +16,7 @@ import {
   type Address,
   createPublicClient,
   createWalletClient,
+  encodeFunctionData,
   http,
   keccak256,
   parseAbi,
@@ -55,9 +56,15 @@ async function deployKeelSystem(
 // cluster, against anvil and PostgreSQL: HTTP in, a mined receipt out.
 const ADMIN_KEY = `keel_e2eadmin_${'z'.repeat(43)}`;
 const ORG = 'org-e2e';
+const complianceAbi = parseAbi([
+  'function getModules() view returns (address[])',
+  'function callModuleFunction(bytes callData, address module)',
+]);
+const maxBalanceAbi = parseAbi(['function setMaxBalance(uint256 maxBalance)']);
 const tokenAbi = parseAbi([
   'function balanceOf(address) view returns (uint256)',
   'function grantRole(bytes32 role, address account)',
+  'function compliance() view returns (address)',
 ]);
 
 let anvil: AnvilHandle;
@@ -73,6 +80,8 @@ let token: Address;
 let alice: Address;
 let signerWallet: Address;
 let bob: Address;
+/** A second token whose MaxBalanceModule caps each investor at 10^24 + 100. */
+let cappedToken: Address;
 
 async function db(name: string): Promise<string> {
   const handle = await createTestDatabase({ prefix: `e2e_${name.replace(/-/g, '_')}` });
@@ -177,6 +186,7 @@ beforeAll(async () => {
     carol,
   });
   token = (await keel.createToken('e2e', [])).address;
+  cappedToken = (await keel.createToken('e2e-capped', ['maxBalance'])).address;
 
   const rpc = `${anvil.chainId}=${anvil.rpcUrl}`;
   const [rcDb, engineDb, signerDb, guardianDb, chainDb] = await Promise.all(
@@ -256,6 +266,41 @@ beforeAll(async () => {
       abi: tokenAbi,
       functionName: 'grantRole',
       args: [keccak256(toHex('keel.role.custodian')), signerWallet],
+    }),
+  });
+  for (const role of ['keel.role.supply-management']) {
+    await client.waitForTransactionReceipt({
+      hash: await wallet.writeContract({
+        address: cappedToken,
+        abi: tokenAbi,
+        functionName: 'grantRole',
+        args: [keccak256(toHex(role)), signerWallet],
+      }),
+    });
+  }
+  const compliance = await client.readContract({
+    address: cappedToken,
+    abi: tokenAbi,
+    functionName: 'compliance',
+  });
+  const [maxBalanceModule] = await client.readContract({
+    address: compliance,
+    abi: complianceAbi,
+    functionName: 'getModules',
+  });
+  await client.waitForTransactionReceipt({
+    hash: await wallet.writeContract({
+      address: compliance,
+      abi: complianceAbi,
+      functionName: 'callModuleFunction',
+      args: [
+        encodeFunctionData({
+          abi: maxBalanceAbi,
+          functionName: 'setMaxBalance',
+          args: [10n ** 24n + 100n],
+        }),
+        maxBalanceModule!,
+      ],
     }),
   });
   bob = b.address;
@@ -413,5 +458,38 @@ describe('signing flow end to end', () => {
       args: [alice],
     });
     expect(after - before).toBe(7n);
+  });
+  it('fails a mint a compliance module denies with that module and its decoded reason; a smaller one completes', async () => {
+    const nonceBefore = await client.getTransactionCount({ address: signerWallet });
+    const denied = await terminal(
+      await submit('token.mint', { asset: cappedToken, to: alice, amount: '1000' }, 'e2e-capped-1'),
+    );
+    expect(denied.status).toBe('FAILED');
+    expect(denied.subStatus).toBe('COMPLIANCE_REJECTED');
+    expect(denied.error?.module).toBe('MaxBalance'); // the module's own name()
+    expect(denied.error?.reason).toContain('MaxBalanceExceeded');
+    expect(await client.getTransactionCount({ address: signerWallet })).toBe(nonceBefore);
+
+    const simulated = await fetch(`${gatewayUrl}/api/v1/compliance/simulate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': ADMIN_KEY },
+      body: JSON.stringify({ asset: cappedToken, from: bob, to: alice, amount: '1000' }),
+    });
+    const body = (await simulated.json()) as {
+      allowed: boolean;
+      modules: { module: string; passed: boolean; reason?: string }[];
+    };
+    expect(body.allowed).toBe(false);
+    expect(body.modules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ module: 'identity-registry', passed: true }),
+        expect.objectContaining({ module: 'MaxBalance', passed: false }),
+      ]),
+    );
+
+    const ok = await terminal(
+      await submit('token.mint', { asset: cappedToken, to: alice, amount: '50' }, 'e2e-capped-2'),
+    );
+    expect(ok.status, JSON.stringify(ok)).toBe('COMPLETED');
   });
 });
