@@ -262,6 +262,15 @@ describe('chain-gateway', () => {
     expect(again[0]!.hash).toBe(first!.hash);
   });
 
+  it('reports an on-chain revert with its decoded reason', async () => {
+    // Account 1 does not own the token: mint reverts with OwnableUnauthorizedAccount(address).
+    const data = encodeFunctionData({ abi: FixtureTokenAbi, functionName: 'mint', args: [a.accounts[1]!.address, 1n] });
+    const tx = await signedTx(1, token, data);
+    await broadcast('op-revert', tx);
+    const [r] = await waitReceipt(tx.hash, (p) => p.status === 'reverted', 'reverted receipt');
+    expect(r!.revert).toEqual({ selector: '0x118cdaa7', reason: 'custom error 0x118cdaa7' });
+  });
+
   it('fails over to the second upstream when the first is killed', async () => {
     await a.stop();
     const tx = await signedTx(6, b.accounts[7]!.address, '0x', b);

@@ -1,4 +1,4 @@
-import type { ChainRpcError } from '@keel/chain';
+import type { ChainRpcError, RevertInfo } from '@keel/chain';
 import type { PayloadInput } from '@keel/events';
 import type { TransactionReceipt } from 'viem';
 import type { TrackedTransaction } from './tracked-transaction.repository';
@@ -20,6 +20,7 @@ export function minedReceipt(
   t: TrackedTransaction,
   r: TransactionReceipt,
   confirmations: number,
+  revert?: RevertInfo,
 ): ReceiptPayload {
   return {
     ...base(t),
@@ -29,6 +30,14 @@ export function minedReceipt(
     confirmations,
     gasUsed: r.gasUsed.toString(),
     effectiveGasPrice: r.effectiveGasPrice.toString(),
+    ...(revert
+      ? {
+          revert: {
+            ...(revert.selector ? { selector: revert.selector } : {}),
+            reason: revert.reason,
+          },
+        }
+      : {}),
   };
 }
 

@@ -1,5 +1,19 @@
-import { ChainRpcError, type PoolLogger, UpstreamPool } from '@keel/chain';
-import type { Address, Hash, Hex, Log, TransactionReceipt } from 'viem';
+import {
+  ChainRpcError,
+  decodeRevertData,
+  type PoolLogger,
+  type RevertInfo,
+  revertDataOf,
+  UpstreamPool,
+} from '@keel/chain';
+import {
+  type Address,
+  type Hash,
+  type Hex,
+  type Log,
+  parseTransaction,
+  type TransactionReceipt,
+} from 'viem';
 
 export type SendOutcome =
   | { readonly kind: 'accepted' }
@@ -107,6 +121,42 @@ export class ChainRepository {
 
   logs(chainId: number, blockHash: Hash): Promise<Log[]> {
     return this.pool(chainId).call('eth_getLogs', (c) => c.getLogs({ blockHash }));
+  }
+
+  /**
+   * Why a mined transaction reverted: its call replayed on the state before
+   * its block. A revert that depended on transactions earlier in the same
+   * block may not reproduce; the reason then says so.
+   */
+  async revertOf(
+    chainId: number,
+    from: Address,
+    raw: Hex,
+    blockNumber: bigint,
+  ): Promise<RevertInfo> {
+    const tx = parseTransaction(raw);
+    if (!tx.to) return { reason: 'contract creation reverted' };
+    const to = tx.to;
+    try {
+      await this.pool(chainId).call('eth_call', (c) =>
+        c.call({
+          account: from,
+          to,
+          data: tx.data ?? '0x',
+          value: tx.value ?? 0n,
+          ...(tx.gas !== undefined ? { gas: tx.gas } : {}),
+          blockNumber: blockNumber > 0n ? blockNumber - 1n : 0n,
+        }),
+      );
+      return {
+        reason:
+          'reverted on chain; the replay on the parent block succeeds (state changed within the block)',
+      };
+    } catch (err) {
+      if (err instanceof ChainRpcError && err.kind === 'transport') throw err;
+      const data = revertDataOf(err instanceof ChainRpcError ? err.cause : err);
+      return decodeRevertData(data);
+    }
   }
 
   minedNonce(chainId: number, address: Address): Promise<number> {

@@ -95,7 +95,14 @@ export class TrackConfirmationsUseCase {
             gasUsed: receipt.gasUsed,
             effectiveGasPrice: receipt.effectiveGasPrice,
           });
-          await tx.outbox.publish('keel.receipt.v1', minedReceipt(t, receipt, confirmations));
+          const revert =
+            receipt.status === 'reverted'
+              ? await this.chain.revertOf(t.chainId, t.from, t.rawTx, receipt.blockNumber)
+              : undefined;
+          await tx.outbox.publish(
+            'keel.receipt.v1',
+            minedReceipt(t, receipt, confirmations, revert),
+          );
           return;
         }
         if (t.state === 'confirmed' && depth > BigInt(this.reorgWindow)) {
