@@ -65,6 +65,7 @@ const tokenAbi = parseAbi([
   'function balanceOf(address) view returns (uint256)',
   'function grantRole(bytes32 role, address account)',
   'function compliance() view returns (address)',
+  'function approve(address spender, uint256 amount) returns (bool)',
 ]);
 
 let anvil: AnvilHandle;
@@ -80,6 +81,7 @@ let token: Address;
 let alice: Address;
 let signerWallet: Address;
 let bob: Address;
+let aliceAccount: ReturnType<typeof privateKeyToAccount>;
 /** A second token whose MaxBalanceModule caps each investor at 10^24 + 100. */
 let cappedToken: Address;
 
@@ -178,6 +180,7 @@ beforeAll(async () => {
   );
   if (!admin || !claimSigner || !a || !b || !carol) throw new Error('anvil gave too few accounts');
   alice = a.address;
+  aliceAccount = a;
   const keel = await deployKeelSystem(anvil.rpcUrl, {
     admin,
     claimSigner,
@@ -491,5 +494,38 @@ describe('signing flow end to end', () => {
       await submit('token.mint', { asset: cappedToken, to: alice, amount: '50' }, 'e2e-capped-2'),
     );
     expect(ok.status, JSON.stringify(ok)).toBe('COMPLETED');
+  });
+  it('moves tokens with transferFrom on an allowance, through canTransfer, to a mined receipt', async () => {
+    const aliceWallet = createWalletClient({
+      chain: { ...foundry, id: anvil.chainId },
+      transport: http(anvil.rpcUrl),
+      account: aliceAccount,
+    });
+    await client.waitForTransactionReceipt({
+      hash: await aliceWallet.writeContract({
+        address: token,
+        abi: tokenAbi,
+        functionName: 'approve',
+        args: [signerWallet, 100n],
+      }),
+    });
+    const balance = (who: Address) =>
+      client.readContract({
+        address: token,
+        abi: tokenAbi,
+        functionName: 'balanceOf',
+        args: [who],
+      });
+    const [aliceBefore, bobBefore] = [await balance(alice), await balance(bob)];
+    const op = await terminal(
+      await submit(
+        'token.transferFrom',
+        { asset: token, from: alice, to: bob, amount: '30' },
+        'e2e-transfer-from-1',
+      ),
+    );
+    expect(op.status, JSON.stringify(op)).toBe('COMPLETED');
+    expect(aliceBefore - (await balance(alice))).toBe(30n);
+    expect((await balance(bob)) - bobBefore).toBe(30n);
   });
 });
