@@ -264,11 +264,26 @@ describe('chain-gateway', () => {
 
   it('reports an on-chain revert with its decoded reason', async () => {
     // Account 1 does not own the token: mint reverts with OwnableUnauthorizedAccount(address).
-    const data = encodeFunctionData({ abi: FixtureTokenAbi, functionName: 'mint', args: [a.accounts[1]!.address, 1n] });
+    const data = encodeFunctionData({
+      abi: FixtureTokenAbi,
+      functionName: 'mint',
+      args: [a.accounts[1]!.address, 1n],
+    });
     const tx = await signedTx(1, token, data);
     await broadcast('op-revert', tx);
     const [r] = await waitReceipt(tx.hash, (p) => p.status === 'reverted', 'reverted receipt');
     expect(r!.revert).toEqual({ selector: '0x118cdaa7', reason: 'custom error 0x118cdaa7' });
+  });
+
+  it('reports other bytes for an already used nonce as dropped with NONCE_CONFLICT', async () => {
+    const mined = await signedTx(8, a.accounts[2]!.address);
+    await rpc(a.rpcUrl, 'eth_sendRawTransaction', [mined.raw]);
+    nonces.set(`${a.port}:8`, mined.nonce); // same nonce, other payload
+    const other = await signedTx(8, a.accounts[3]!.address);
+    expect(other.nonce).toBe(mined.nonce);
+    await broadcast('op-conflict', other);
+    const [r] = await waitReceipt(other.hash, (p) => p.status === 'dropped', 'dropped receipt');
+    expect(r!.error).toMatchObject({ code: 'NONCE_CONFLICT', retryable: false });
   });
 
   it('fails over to the second upstream when the first is killed', async () => {
