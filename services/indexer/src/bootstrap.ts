@@ -10,7 +10,7 @@ import {
 } from '@keel/bus';
 import { ProblemFilter } from '@keel/http-problem';
 import { openDataSource } from '@keel/persistence';
-import { createLogger, type Logger, NestLogger } from '@keel/telemetry';
+import { createLogger, instrumentRepository, type Logger, NestLogger } from '@keel/telemetry';
 import type { DataSource } from 'typeorm';
 import { IndexerModule } from './app.module';
 import type { IndexerConfig } from './config';
@@ -52,15 +52,18 @@ export async function startIndexer(
     migrations: indexerMigrations,
     applicationName: SERVICE_NAME,
   });
-  const checkpoints = new CheckpointRepository();
+  const checkpoints = instrumentRepository(new CheckpointRepository(), 'indexer-checkpoint');
   // RPC upstreams: the poller's log source, and in either mode the reader of the
   // little state the logs do not carry (an identity's country when stored).
   const rpc =
     config.chainId > 0 && config.rpcUrls.length > 0
-      ? new RpcChainRepository(config.chainId, config.rpcUrls)
+      ? instrumentRepository(new RpcChainRepository(config.chainId, config.rpcUrls), 'indexer-rpc')
       : undefined;
   const applyBlock = new ApplyBlockUseCase(checkpoints, config.reorgWindow, logger, rpc);
-  const readModels = new ReadModelsRepository(dataSource);
+  const readModels = instrumentRepository(
+    new ReadModelsRepository(dataSource),
+    'indexer-read-models',
+  );
   const consumeBus = config.source === 'bus';
   const app = await NestFactory.create(
     IndexerModule.register({ dataSource, applyBlock, readModels, consumeBus }),
