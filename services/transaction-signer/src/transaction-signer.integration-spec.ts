@@ -197,6 +197,26 @@ describe('transaction-signer', () => {
     );
     expect(Number(lane[0]!.next_nonce)).toBe(Number(first!.nonce) + 1);
     await pool.sendRawTransaction(first!.rawTransaction as Hex);
+    // chain-gateway's receipt moves the reservation to mined.
+    await client.publish(
+      'keel.receipt.v1',
+      {
+        operationId: op,
+        transactionIndex: 0,
+        chainId: 31337,
+        hash: first!.hash,
+        status: 'success',
+        confirmations: 1,
+      },
+      { organizationId: ORG, correlationId: op },
+    );
+    await waitUntil('reservation mined', async () => {
+      const [r] = await signer.dataSource.query<{ state: string }[]>(
+        `SELECT state FROM ts_nonce_reservation WHERE tx_hash = $1`,
+        [first!.hash],
+      );
+      return r?.state === 'mined';
+    });
   });
 
   it('recovers when the key is used outside Keel: the lost nonce is replaced and the operation re-reserved', async () => {
