@@ -201,6 +201,21 @@ export function decodeChainEvent(log: Pick<ChainLog, 'topics' | 'data'>): ChainE
   }
 }
 
+/**
+ * Chain state the logs do not carry: the identity storage emits no country when
+ * an identity is stored. Read at the block's hash (EIP-1898), so a reorg cannot
+ * mix branches. Optional: without RPC upstreams the country stays unknown until
+ * a CountryModified event.
+ */
+export interface ChainStateReader {
+  storedInvestorCountry(
+    chainId: number,
+    storage: `0x${string}`,
+    wallet: `0x${string}`,
+    blockHash: `0x${string}`,
+  ): Promise<number | null>;
+}
+
 /** Logs of a block in the order they were emitted. */
 export function inLogOrder(logs: readonly ChainLog[]): ChainLog[] {
   return [...logs].sort((a, b) => a.logIndex - b.logIndex);

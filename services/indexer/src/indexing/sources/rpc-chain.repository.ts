@@ -8,8 +8,7 @@ import {
   parseAbi,
   type PublicClient,
 } from 'viem';
-import type { ChainStateReader } from '../usecases/apply-block/apply-block.usecase';
-import type { BlockLogs } from '../chain-events';
+import type { BlockLogs, ChainStateReader } from '../chain-events';
 
 /**
  * Direct JSON-RPC access for the poller source: head, block hashes and

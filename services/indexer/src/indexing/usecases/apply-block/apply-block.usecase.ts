@@ -4,6 +4,7 @@ import {
   type BlockLogs,
   type ChainEvent,
   type ChainLog,
+  type ChainStateReader,
   decodeChainEvent,
   inLogOrder,
 } from '../../chain-events';
@@ -11,21 +12,6 @@ import type { CheckpointRepository } from '../../checkpoint.repository';
 import { JournaledWriter, type Row, undoBlock } from '../../read-model.repository';
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'rolled-back';
-
-/**
- * Chain state the logs do not carry: the identity storage emits no country when
- * an identity is stored. Read at the block's hash (EIP-1898), so a reorg cannot
- * mix branches. Optional: without RPC upstreams the country stays unknown until
- * a CountryModified event.
- */
-export interface ChainStateReader {
-  storedInvestorCountry(
-    chainId: number,
-    storage: `0x${string}`,
-    wallet: `0x${string}`,
-    blockHash: `0x${string}`,
-  ): Promise<number | null>;
-}
 
 type Hash = `0x${string}`;
 const ZERO = '0x0000000000000000000000000000000000000000';
