@@ -18,12 +18,19 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { anvilBinary, startAnvil } from '@keel/testing';
+import {
+  type Actors,
+  anvilBinary,
+  BenchChain,
+  deployKeel,
+  MODULE_NAMES,
+  MODULE_ORDER,
+  type ModuleKind,
+  type Platform,
+  startAnvil,
+} from '@keel/testing';
 import { type Address, erc20Abi, type Hex, type TransactionReceipt } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { BenchChain } from './chain';
-import { deployKeel } from './keel';
-import { type Actors, MODULE_NAMES, MODULE_ORDER, type ModuleKind, type Platform } from './model';
 import { deployTrex } from './trex';
 
 const AMOUNT = 1_000n;

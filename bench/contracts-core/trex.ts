@@ -20,7 +20,7 @@ import {
   type PrivateKeyAccount,
   zeroAddress,
 } from 'viem';
-import { type Artifact, type BenchChain } from './chain';
+import { type Artifact, type BenchChain } from '@keel/testing';
 import {
   type Actors,
   CLAIM_DATA,
@@ -34,7 +34,7 @@ import {
   type Platform,
   type Token,
   VOLUME_WINDOW,
-} from './model';
+} from '@keel/testing';
 
 const TREX_ROOT = join(
   dirname(require.resolve('@tokenysolutions/t-rex')),

@@ -4,3 +4,4 @@ export * from './kafka';
 export * from './postgres';
 export * from './processes';
 export * from './ts-process';
+export * from './keel-system';

@@ -15,15 +15,7 @@ import { Client } from 'pg';
 import { type Abi, type Address, encodeFunctionData, type PrivateKeyAccount } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The production deployment recipe of the contracts (system bootstrap, identities with
-// claims, an equity asset through its factory: the real KeelToken behind its proxy) lives
-// in bench/contracts-core, which is not an Nx project. The boundary rule is waived for
-// these two test-only imports, openly, until the recipe moves into @keel/testing (the
-// gateway's e2e spec loads the same files).
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { BenchChain } from '../../../bench/contracts-core/chain';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { deployKeel } from '../../../bench/contracts-core/keel';
+import { BenchChain, deployKeel } from '@keel/testing';
 
 // The bus source end to end: anvil → chain-gateway (its own process, publishing
 // keel.chain.logs.v1 through its outbox) → the librdkafka mock Kafka cluster →

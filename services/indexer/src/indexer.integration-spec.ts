@@ -19,15 +19,7 @@ import {
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The production deployment recipe of the contracts (system bootstrap, identities with
-// claims, an equity asset through its factory: the real KeelToken behind its proxy) lives
-// in bench/contracts-core, which is not an Nx project. The boundary rule is waived for
-// these two test-only imports, openly, until the recipe moves into @keel/testing (the
-// gateway's e2e spec loads the same files).
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { BenchChain } from '../../../bench/contracts-core/chain';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { deployKeel } from '../../../bench/contracts-core/keel';
+import { BenchChain, deployKeel } from '@keel/testing';
 
 const tokenAbi = KeelTokenAbi as Abi;
 

@@ -1,7 +1,11 @@
 import { type OperationView, problemSchema } from '@keel/operations';
 import {
+  type Actors,
   type AnvilHandle,
+  BenchChain,
   createTestDatabase,
+  deployKeel,
+  type KeelPlatform,
   freePort,
   type KafkaMockHandle,
   type ManagedProcess,
@@ -10,7 +14,6 @@ import {
   startProcess,
   type TestDatabaseHandle,
   waitUntil,
-  workspaceRoot,
 } from '@keel/testing';
 import {
   type Address,
@@ -26,30 +29,11 @@ import {
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-/**
- * The production deployment recipe of the contracts (system bootstrap,
- * identities with KYC claims, an asset from the equity factory) lives in the
- * contracts benchmark, which is not an Nx project; it is loaded at run time
- * until it moves into @keel/testing (noted in the issue 6 report).
- */
-interface KeelDeployment {
-  createToken(label: string, modules: readonly string[]): Promise<{ address: Address }>;
-}
-type Account = ReturnType<typeof privateKeyToAccount>;
-async function deployKeelSystem(
-  rpcUrl: string,
-  actors: { admin: Account; claimSigner: Account; alice: Account; bob: Account; carol: Account },
-): Promise<KeelDeployment> {
-  const chainModule = (await import(join(workspaceRoot, 'bench/contracts-core/chain.ts'))) as {
-    BenchChain: new (rpcUrl: string) => unknown;
-  };
-  const keelModule = (await import(join(workspaceRoot, 'bench/contracts-core/keel.ts'))) as {
-    deployKeel: (chain: unknown, actors: unknown) => Promise<KeelDeployment>;
-  };
-  return keelModule.deployKeel(new chainModule.BenchChain(rpcUrl), actors);
+/** The production-like on-chain deployment (system bootstrap, identities with KYC claims, assets from the equity factory). */
+function deployKeelSystem(rpcUrl: string, actors: Actors): Promise<KeelPlatform> {
+  return deployKeel(new BenchChain(rpcUrl), actors);
 }
 
 // Every service of the signing flow as its own process over the Kafka mock
