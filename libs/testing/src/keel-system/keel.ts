@@ -147,6 +147,15 @@ export interface KeelPlatform extends Platform {
    * and no global compliance call. Not Keel's production default.
    */
   createTokenWhatIf(label: string, modules: readonly ModuleKind[]): Promise<Token>;
+  /** The on-chain identity registered for a holder wallet (alice, bob, carol, or one added later). */
+  identityOf(holder: Address): Address | undefined;
+  /**
+   * Registers `wallet` as a verified holder. Without `identity`, a new investor identity is
+   * created for it with the admin as a CLAIM key (the wallet's key may live elsewhere, e.g. in
+   * key-guardian) and given a KYC claim; with one, `wallet` is registered under that existing
+   * identity (a second wallet of the same investor, as recovery needs). Returns the identity.
+   */
+  registerHolder(wallet: Address, identity?: Address): Promise<Address>;
 }
 
 export async function deployKeel(chain: BenchChain, actors: Actors): Promise<KeelPlatform> {
@@ -437,10 +446,37 @@ export async function deployKeel(chain: BenchChain, actors: Actors): Promise<Kee
     async createTokenWhatIf(label: string, kinds: readonly ModuleKind[]): Promise<Token> {
       return createToken(label, kinds, true);
     },
+    identityOf(holder: Address): Address | undefined {
+      return identities.get(holder);
+    },
+    async registerHolder(wallet: Address, identity?: Address): Promise<Address> {
+      let id = identity;
+      if (!id) {
+        const args = [wallet, [admin.address]] as const;
+        id = (await chain.read(
+          system.identityFactory,
+          IdentityFactoryAbi,
+          'predictIdentityAddress',
+          args,
+        )) as Address;
+        await chain.send(admin, system.identityFactory, IdentityFactoryAbi, 'createIdentity', args);
+        await addClaim(chain, admin, id, issuer, claimSigner);
+      }
+      await chain.send(admin, firstAsset.registry, IdentityRegistryAbi, 'registerIdentity', [
+        wallet,
+        id,
+        COUNTRY,
+      ]);
+      identities.set(wallet, id);
+      return id;
+    },
   };
 }
 
-/** The issuer's signing key signs the EIP-712 claim digest; the holder stores the claim. */
+/**
+ * The issuer's signing key signs the EIP-712 claim digest; `holder` (a key with the CLAIM
+ * purpose on the identity: its owner, or a CLAIM key given at creation) stores the claim.
+ */
 async function addClaim(
   chain: BenchChain,
   holder: PrivateKeyAccount,
