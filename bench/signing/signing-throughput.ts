@@ -1,0 +1,208 @@
+// Signing throughput, three layers in one run on anvil `--block-time 1 --mixed-mining`:
+//   L0    local signatures per second (viem local account signing an EIP-1559 transaction);
+//   L2    raw chain throughput: pre-signed token transfers from one sender, mined per second;
+//   Keel  end to end over HTTP through the seven signing-flow services as processes, mined
+//         operations per second from one signer at BENCH_INFLIGHT (256) in flight, with
+//         p50/p95/p99 per stage from each operation's status history.
+// Keel runs `token.mint`: the key-guardian signer has no on-chain identity, so a
+// `token.transfer` from it would be refused by the identity check (the deployment helpers
+// register identities for the investors only). L2 runs `transfer` between verified investors.
+//
+//   npm run bench:signing
+//   (= SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/signing/signing-throughput.ts)
+//   BENCH_N (Keel operations, default 1000), BENCH_L2_N (default 2000), BENCH_L0_N (default
+//   2000), BENCH_INFLIGHT (default 256). CI: BENCH_N=20 BENCH_L2_N=50 BENCH_L0_N=50.
+import { cpus, totalmem } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { encodeFunctionData, type Hex, parseGwei } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import {
+  isTerminal,
+  stackTokenAbi,
+  startSigningStack,
+} from '../../services/gateway/src/e2e/concurrency-stack';
+
+const env = (k: string, d: number): number => Number(process.env[k] ?? d);
+const N = env('BENCH_N', 1000);
+const L2_N = env('BENCH_L2_N', 2000);
+const L0_N = env('BENCH_L0_N', 2000);
+const INFLIGHT = env('BENCH_INFLIGHT', 256);
+const STAGES = [
+  'RECEIVED',
+  'QUEUED',
+  'PREPARING',
+  'SIGNING',
+  'BROADCASTING',
+  'CONFIRMING',
+  'COMPLETED',
+] as const;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+function pct(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function main(): Promise<void> {
+  const stack = await startSigningStack({ mining: { kind: 'mixed', blockTime: 1 } });
+  try {
+    const { anvil, client, token } = stack;
+
+    // L0: local signatures per second.
+    const l0Account = privateKeyToAccount(anvil.accounts[4]!.privateKey);
+    const data = encodeFunctionData({
+      abi: stackTokenAbi,
+      functionName: 'transfer',
+      args: [stack.bob.address, 1n],
+    });
+    const l0Start = performance.now();
+    for (let i = 0; i < L0_N; i++)
+      await l0Account.signTransaction({
+        chainId: anvil.chainId,
+        type: 'eip1559',
+        nonce: i,
+        to: token,
+        data,
+        gas: 200_000n,
+        maxFeePerGas: parseGwei('20'),
+        maxPriorityFeePerGas: parseGwei('1'),
+      });
+    const l0 = L0_N / ((performance.now() - l0Start) / 1000);
+    console.log(`L0 local signatures: ${l0.toFixed(0)}/s (${L0_N})`);
+
+    // L2: pre-signed token transfers alice -> bob, sent at once, mined per second.
+    const alice = stack.alice;
+    const gas = await client.estimateContractGas({
+      address: token,
+      abi: stackTokenAbi,
+      functionName: 'transfer',
+      args: [stack.bob.address, 1n],
+      account: alice,
+    });
+    const base = await client.getTransactionCount({ address: alice.address });
+    const signed: Hex[] = [];
+    for (let i = 0; i < L2_N; i++)
+      signed.push(
+        await alice.signTransaction({
+          chainId: anvil.chainId,
+          type: 'eip1559',
+          nonce: base + i,
+          to: token,
+          data,
+          gas: (gas * 3n) / 2n,
+          maxFeePerGas: parseGwei('50'),
+          maxPriorityFeePerGas: parseGwei('1'),
+        }),
+      );
+    const startBlock = await client.getBlockNumber();
+    const l2Start = performance.now();
+    const hashes: Hex[] = [];
+    for (let i = 0; i < signed.length; i += 100)
+      hashes.push(
+        ...(await Promise.all(
+          signed
+            .slice(i, i + 100)
+            .map((serializedTransaction) => client.sendRawTransaction({ serializedTransaction })),
+        )),
+      );
+    const last = await client.waitForTransactionReceipt({
+      hash: hashes[hashes.length - 1]!,
+      pollingInterval: 100,
+      timeout: 600_000,
+    });
+    const l2Secs = (performance.now() - l2Start) / 1000;
+    const l2 = L2_N / l2Secs;
+    const blocks = Number(last.blockNumber - startBlock);
+    console.log(
+      `L2 raw mined transfers: ${l2.toFixed(1)}/s (${L2_N} in ${l2Secs.toFixed(2)} s, ${blocks} blocks)`,
+    );
+
+    // Keel end to end, BENCH_INFLIGHT operations in flight.
+    const recipients = [stack.alice.address, stack.bob.address, stack.carol.address];
+    const ops: { id: string; submitted: number }[] = [];
+    const views = new Map<string, NonNullable<Awaited<ReturnType<typeof stack.get>>>>();
+    let next = 0;
+    const keelStart = performance.now();
+    let inflight = new Set<string>();
+    while (views.size < N) {
+      while (inflight.size < INFLIGHT && next < N) {
+        const batch = Math.min(INFLIGHT - inflight.size, N - next, 64);
+        const ids = await Promise.all(
+          Array.from({ length: batch }, (_, j) => {
+            const i = next + j;
+            return stack.submit(
+              'token.mint',
+              { asset: token, to: recipients[i % 3], amount: '1' },
+              `bench-${i}`,
+            );
+          }),
+        );
+        next += batch;
+        for (const id of ids) {
+          ops.push({ id, submitted: Date.now() });
+          inflight.add(id);
+        }
+      }
+      await sleep(250);
+      const pending = [...inflight];
+      for (let i = 0; i < pending.length; i += 32) {
+        const got = await Promise.all(pending.slice(i, i + 32).map((id) => stack.get(id)));
+        for (const v of got) if (v && isTerminal(v)) views.set(v.id, v);
+      }
+      inflight = new Set(pending.filter((id) => !views.has(id)));
+      if ((performance.now() - keelStart) / 1000 > 60 + N * 2)
+        throw new Error('Keel run timed out');
+    }
+    const keelSecs = (performance.now() - keelStart) / 1000;
+    const completed = [...views.values()].filter((v) => v.status === 'COMPLETED');
+    const keel = completed.length / keelSecs;
+    console.log(
+      `Keel end to end: ${keel.toFixed(1)} mined operations/s (${completed.length}/${N} COMPLETED in ${keelSecs.toFixed(1)} s, ${INFLIGHT} in flight)`,
+    );
+    const statusCounts: Record<string, number> = {};
+    for (const v of views.values()) statusCounts[v.status] = (statusCounts[v.status] ?? 0) + 1;
+    if (completed.length < N) console.log(`  terminal statuses: ${JSON.stringify(statusCounts)}`);
+
+    console.log('\nStage (from -> to)            p50 ms   p95 ms   p99 ms');
+    const rows: string[] = [];
+    for (let s = 0; s < STAGES.length - 1; s++) {
+      const from = STAGES[s]!;
+      const to = STAGES[s + 1]!;
+      const d: number[] = [];
+      for (const v of completed) {
+        const a = v.history.find((h) => h.status === from);
+        const b = v.history.find((h) => h.status === to);
+        if (a && b) d.push(Date.parse(b.at) - Date.parse(a.at));
+      }
+      d.sort((x, y) => x - y);
+      const row = `${`${from} -> ${to}`.padEnd(28)} ${pct(d, 50).toFixed(0).padStart(7)}  ${pct(d, 95).toFixed(0).padStart(7)}  ${pct(d, 99).toFixed(0).padStart(7)}`;
+      rows.push(row);
+      console.log(row);
+    }
+    const total = completed
+      .map((v) => Date.parse(v.history.at(-1)!.at) - Date.parse(v.history[0]!.at))
+      .sort((x, y) => x - y);
+    console.log(
+      `${'RECEIVED -> COMPLETED'.padEnd(28)} ${pct(total, 50).toFixed(0).padStart(7)}  ${pct(total, 95).toFixed(0).padStart(7)}  ${pct(total, 99).toFixed(0).padStart(7)}`,
+    );
+    console.log(`\nKeel / L2 = ${(keel / l2).toFixed(3)} (target >= 0.5)`);
+    let anvilVersion = '?';
+    try {
+      anvilVersion = execFileSync('npx', ['anvil', '--version'], { encoding: 'utf8' })
+        .split('\n')[0]!
+        .trim();
+    } catch {
+      /* version is informational */
+    }
+    console.log(
+      `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${anvilVersion}`,
+    );
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
