@@ -60,7 +60,12 @@ async function run(
 }
 
 beforeAll(async () => {
-  stack = await startE2eStack({ prefix: 'e2e_ops' });
+  // Telemetry on (spans to the console exporter) and info logs: each log line written
+  // inside a span carries its trace_id, which the last test follows across services.
+  stack = await startE2eStack({
+    prefix: 'e2e_ops',
+    env: { KEEL_TELEMETRY: 'console', KEEL_LOG_LEVEL: 'info' },
+  });
   signer = stack.signerWallet;
   [alice, bob, carol] = [stack.alice.address, stack.bob.address, stack.carol.address];
   token = (await stack.keel.createToken('e2e-ops', [])).address;
@@ -185,5 +190,26 @@ describe('operation types end to end', () => {
     );
     expect(await balance(bob)).toBe(0n);
     expect(await balance(newWallet)).toBe(lost);
+  });
+
+  it('one trace spans the services: the same trace_id on each service’s log lines for the operation', async () => {
+    const op = await run('token.mint', { to: alice, amount: '1' }, 'ops-trace-1');
+    const traceIds = new Map<string, Set<string>>();
+    for (const name of ['transaction-signer', 'key-guardian', 'chain-gateway']) {
+      const ids = new Set<string>();
+      for (const line of stack.services.get(name)!.proc.output().split('\n')) {
+        if (!line.startsWith('{') || !line.includes(op.id)) continue;
+        const entry = JSON.parse(line) as { operationId?: string; trace_id?: string };
+        if (entry.operationId === op.id && entry.trace_id) ids.add(entry.trace_id);
+      }
+      traceIds.set(name, ids);
+    }
+    const all = new Set([...traceIds.values()].flatMap((s) => [...s]));
+    expect(
+      [...traceIds.values()].every((s) => s.size > 0),
+      JSON.stringify([...traceIds].map(([n, s]) => [n, [...s]])),
+    ).toBe(true);
+    expect(all.size, JSON.stringify([...all])).toBe(1);
+    expect([...all][0]).toMatch(/^[0-9a-f]{32}$/);
   });
 });

@@ -91,7 +91,13 @@ export interface E2eStack {
   stop(): Promise<void>;
 }
 
-export async function startE2eStack(options: { prefix?: string } = {}): Promise<E2eStack> {
+export async function startE2eStack(
+  options: {
+    prefix?: string;
+    /** Extra environment for every service (e.g. KEEL_TELEMETRY, KEEL_LOG_LEVEL). */
+    env?: Record<string, string>;
+  } = {},
+): Promise<E2eStack> {
   const prefix = options.prefix ?? 'e2e';
   const [anvil, kafka] = await Promise.all([
     startAnvil({ accounts: 5 }),
@@ -123,6 +129,7 @@ export async function startE2eStack(options: { prefix?: string } = {}): Promise<
       KEEL_KAFKA_BROKERS: kafka.bootstrapServers,
       KEEL_LOG_LEVEL: 'warn',
       KEEL_HTTP_PORT: String(port),
+      ...options.env,
       ...env,
     };
     const proc = startProcess({ entry: `services/${name}/src/main.ts`, name, env: fullEnv });
