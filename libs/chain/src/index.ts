@@ -5,3 +5,4 @@ export * from './payload-integrity';
 export * from './revert';
 export * from './transaction';
 export * from './upstream-pool';
+export * from './rpc-config';
