@@ -1,6 +1,7 @@
 // The signing-flow stack for the concurrency test and the signing benchmark: anvil with the
 // Keel system deployed, the Kafka mock cluster, PostgreSQL, and the seven services as
-// processes. A key-guardian wallet is funded and holds the token's supply-management role.
+// processes. A key-guardian wallet is funded, holds the token's supply-management role, and is
+// a verified holder (registerHolder) with SIGNER_BALANCE tokens.
 import type { OperationView } from '@keel/operations';
 // Test support, imported only by concurrency.integration-spec.ts and the signing benchmark.
 // eslint-disable-next-line no-restricted-imports
@@ -39,8 +40,12 @@ export const stackTokenAbi = parseAbi([
   'function totalSupply() view returns (uint256)',
   'function grantRole(bytes32 role, address account)',
   'function transfer(address to, uint256 amount) returns (bool)',
+  'function mint(address to, uint256 amount)',
   'event Transfer(address indexed from, address indexed to, uint256 value)',
 ]);
+
+/** The signer's token balance at start (it is a verified holder). */
+export const SIGNER_BALANCE = 10n ** 24n;
 
 export interface SigningStack {
   anvil: AnvilHandle;
@@ -190,6 +195,26 @@ export async function startSigningStack(opts: { mining?: MiningMode } = {}): Pro
         abi: stackTokenAbi,
         functionName: 'grantRole',
         args: [keccak256(toHex('keel.role.supply-management')), signer],
+      }),
+    });
+
+    // The signer as a verified holder (its own investor identity) holding SIGNER_BALANCE, so
+    // `token.transfer` from it passes the identity check and the compliance simulation.
+    await keel.registerHolder(signer);
+    await client.waitForTransactionReceipt({
+      hash: await wallet.writeContract({
+        address: token,
+        abi: stackTokenAbi,
+        functionName: 'grantRole',
+        args: [keccak256(toHex('keel.role.supply-management')), admin.address],
+      }),
+    });
+    await client.waitForTransactionReceipt({
+      hash: await wallet.writeContract({
+        address: token,
+        abi: stackTokenAbi,
+        functionName: 'mint',
+        args: [signer, SIGNER_BALANCE],
       }),
     });
 
