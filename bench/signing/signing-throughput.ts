@@ -4,9 +4,8 @@
 //   Keel  end to end over HTTP through the seven signing-flow services as processes, mined
 //         operations per second from one signer at BENCH_INFLIGHT (256) in flight, with
 //         p50/p95/p99 per stage from each operation's status history.
-// Keel runs `token.mint`: the key-guardian signer has no on-chain identity, so a
-// `token.transfer` from it would be refused by the identity check (the deployment helpers
-// register identities for the investors only). L2 runs `transfer` between verified investors.
+// Keel runs `token.transfer` from the key-guardian signer (registered as a verified holder
+// with a balance) to the verified investors; L2 runs `transfer` from alice (an investor).
 //
 //   npm run bench:signing
 //   (= SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/signing/signing-throughput.ts)
@@ -131,7 +130,7 @@ async function main(): Promise<void> {
           Array.from({ length: batch }, (_, j) => {
             const i = next + j;
             return stack.submit(
-              'token.mint',
+              'token.transfer',
               { asset: token, to: recipients[i % 3], amount: '1' },
               `bench-${i}`,
             );
