@@ -1,5 +1,10 @@
 import { ConfigError } from '@keel/config';
+import { startTelemetry } from '@keel/telemetry';
 import { startExecutionEngine } from './bootstrap';
+
+// Traces and metrics as configured (KEEL_TELEMETRY / OTEL_*; off under tests unless asked for):
+// without it this service records no span and cannot carry an operation's trace.
+startTelemetry({ serviceName: 'execution-engine' });
 
 startExecutionEngine().catch((err: unknown) => {
   // Configuration problems are printed as a list with fixes; anything else as JSON.

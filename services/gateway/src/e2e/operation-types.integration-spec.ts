@@ -210,6 +210,15 @@ describe('operation types end to end', () => {
       JSON.stringify([...traceIds].map(([n, s]) => [n, [...s]])),
     ).toBe(true);
     expect(all.size, JSON.stringify([...all])).toBe(1);
-    expect([...all][0]).toMatch(/^[0-9a-f]{32}$/);
+    const traceId = [...all][0]!;
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    // The console exporter prints every ended span with its traceId: the same trace reaches
+    // all seven services, also those that log no line per operation.
+    const carrying = [...stack.services.keys()].filter((name) =>
+      stack.services.get(name)!.proc.output().includes(traceId),
+    );
+    expect(carrying.sort(), `services carrying ${traceId}`).toEqual(
+      [...stack.services.keys()].sort(),
+    );
   });
 });
