@@ -19,7 +19,7 @@ import {
   isTerminal,
   stackTokenAbi,
   startSigningStack,
-} from '../../services/gateway/src/e2e/concurrency-stack';
+} from '../../services/gateway/src/e2e/test-support/concurrency-stack';
 
 const env = (k: string, d: number): number => Number(process.env[k] ?? d);
 const N = env('BENCH_N', 1000);

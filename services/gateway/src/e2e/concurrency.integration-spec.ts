@@ -12,7 +12,7 @@ import {
   type SigningStack,
   stackTokenAbi,
   startSigningStack,
-} from './concurrency-stack';
+} from './test-support/concurrency-stack';
 
 const N = Number(process.env['KEEL_E2E_CONCURRENCY'] ?? 100);
 const AMOUNT = 3n;

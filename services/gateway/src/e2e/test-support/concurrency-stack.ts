@@ -3,8 +3,6 @@
 // processes. A key-guardian wallet is funded, holds the token's supply-management role, and is
 // a verified holder (registerHolder) with SIGNER_BALANCE tokens.
 import type { OperationView } from '@keel/operations';
-// Test support, imported only by concurrency.integration-spec.ts and the signing benchmark.
-// eslint-disable-next-line no-restricted-imports
 import {
   type AnvilHandle,
   BenchChain,
