@@ -73,3 +73,14 @@ export function createBus(
     { logger },
   );
 }
+
+/** Log verbosity, shared by every service. */
+export const logVariables = {
+  logLevel: variable({
+    env: 'KEEL_LOG_LEVEL',
+    schema: shapes.logLevel(),
+    description: 'minimum log level',
+    fix: 'Set KEEL_LOG_LEVEL=info (or debug while investigating).',
+    default: 'info' as const,
+  }),
+};

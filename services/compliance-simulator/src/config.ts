@@ -1,16 +1,10 @@
 import { type ConfigOf, loadConfig, shapes, variable } from '@keel/config';
-import { busVariables, httpVariables } from '@keel/service-runtime';
+import { busVariables, httpVariables, logVariables } from '@keel/service-runtime';
 
 export const complianceSimulatorVariables = {
+  ...logVariables,
   ...busVariables,
   ...httpVariables,
-  logLevel: variable({
-    env: 'KEEL_LOG_LEVEL',
-    schema: shapes.logLevel(),
-    description: 'minimum log level',
-    fix: 'Set KEEL_LOG_LEVEL to one of fatal, error, warn, info, debug, trace, silent.',
-    default: 'info' as const,
-  }),
   rpcUrl: variable({
     env: 'KEEL_RPC_URL',
     schema: shapes.url(['http', 'https']),

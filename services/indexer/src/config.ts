@@ -1,6 +1,10 @@
+import { busVariables, httpVariables, logVariables } from '@keel/service-runtime';
 import { ConfigError, type ConfigOf, loadConfig, shapes, variable } from '@keel/config';
 
 export const indexerVariables = {
+  ...busVariables,
+  httpHost: httpVariables.httpHost,
+  ...logVariables,
   databaseUrl: variable({
     env: 'KEEL_DATABASE_URL',
     schema: shapes.url(['postgres', 'postgresql']),
@@ -70,40 +74,12 @@ export const indexerVariables = {
     fix: 'Set KEEL_POLL_INTERVAL_MS=1000',
     default: 1_000,
   }),
-  busDriver: variable({
-    env: 'KEEL_BUS_DRIVER',
-    schema: shapes.oneOf(['kafka', 'in-process'] as const),
-    description: 'bus driver',
-    fix: 'Set KEEL_BUS_DRIVER=kafka (with KEEL_KAFKA_BROKERS) or in-process',
-    default: 'kafka' as const,
-  }),
-  kafkaBrokers: variable({
-    env: 'KEEL_KAFKA_BROKERS',
-    schema: shapes.csv(),
-    description: 'Kafka bootstrap brokers (host:port, comma-separated)',
-    fix: 'Set KEEL_KAFKA_BROKERS=127.0.0.1:9092',
-    default: [] as string[],
-  }),
   httpPort: variable({
     env: 'KEEL_HTTP_PORT',
     schema: shapes.port(),
     description: 'port of the read endpoint and health',
     fix: 'Set KEEL_HTTP_PORT to a free TCP port',
     default: 3108,
-  }),
-  httpHost: variable({
-    env: 'KEEL_HTTP_HOST',
-    schema: shapes.string(),
-    description: 'interface to listen on',
-    fix: 'Set KEEL_HTTP_HOST=0.0.0.0 to listen on every interface',
-    default: '127.0.0.1',
-  }),
-  logLevel: variable({
-    env: 'KEEL_LOG_LEVEL',
-    schema: shapes.logLevel(),
-    description: 'minimum log level',
-    fix: 'Set KEEL_LOG_LEVEL=info',
-    default: 'info' as const,
   }),
 };
 

@@ -1,7 +1,11 @@
+import { busVariables, httpVariables, logVariables } from '@keel/service-runtime';
 import { type ConfigOf, loadConfig, shapes, variable } from '@keel/config';
 import { z } from 'zod';
 
 export const keyGuardianVariables = {
+  ...busVariables,
+  httpHost: httpVariables.httpHost,
+  ...logVariables,
   databaseUrl: variable({
     env: 'KEEL_DATABASE_URL',
     schema: shapes.url(['postgres', 'postgresql']),
@@ -25,40 +29,12 @@ export const keyGuardianVariables = {
     fix: 'Set KEEL_KEYSTORE_MASTER_KEY_ID=v1 (change it when the master key rotates)',
     default: 'v1',
   }),
-  busDriver: variable({
-    env: 'KEEL_BUS_DRIVER',
-    schema: shapes.oneOf(['kafka', 'in-process'] as const),
-    description: 'bus driver',
-    fix: 'Set KEEL_BUS_DRIVER=kafka (with KEEL_KAFKA_BROKERS) or in-process',
-    default: 'kafka' as const,
-  }),
-  kafkaBrokers: variable({
-    env: 'KEEL_KAFKA_BROKERS',
-    schema: shapes.csv(),
-    description: 'Kafka bootstrap brokers (host:port, comma-separated)',
-    fix: 'Set KEEL_KAFKA_BROKERS=127.0.0.1:9092',
-    default: [] as string[],
-  }),
   httpPort: variable({
     env: 'KEEL_HTTP_PORT',
     schema: shapes.port(),
     description: 'port of the internal HTTP API (health, wallets)',
     fix: 'Set KEEL_HTTP_PORT to a free TCP port',
     default: 3106,
-  }),
-  httpHost: variable({
-    env: 'KEEL_HTTP_HOST',
-    schema: shapes.string(),
-    description: 'interface to listen on',
-    fix: 'Set KEEL_HTTP_HOST=0.0.0.0 to listen on every interface',
-    default: '127.0.0.1',
-  }),
-  logLevel: variable({
-    env: 'KEEL_LOG_LEVEL',
-    schema: shapes.logLevel(),
-    description: 'minimum log level',
-    fix: 'Set KEEL_LOG_LEVEL=info',
-    default: 'info' as const,
   }),
 };
 

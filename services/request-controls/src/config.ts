@@ -1,18 +1,17 @@
-import { type ConfigOf, loadConfig, shapes, variable } from '@keel/config';
-import { busVariables, databaseVariables, httpVariables } from '@keel/service-runtime';
+import { type ConfigOf, loadConfig, variable } from '@keel/config';
+import {
+  busVariables,
+  databaseVariables,
+  httpVariables,
+  logVariables,
+} from '@keel/service-runtime';
 import { z } from 'zod';
 
 export const requestControlsVariables = {
+  ...logVariables,
   ...busVariables,
   ...databaseVariables,
   ...httpVariables,
-  logLevel: variable({
-    env: 'KEEL_LOG_LEVEL',
-    schema: shapes.logLevel(),
-    description: 'minimum log level',
-    fix: 'Set KEEL_LOG_LEVEL to one of fatal, error, warn, info, debug, trace, silent.',
-    default: 'info' as const,
-  }),
   bootstrapAdminKey: variable({
     env: 'KEEL_BOOTSTRAP_ADMIN_KEY',
     schema: z
