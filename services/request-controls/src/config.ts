@@ -6,6 +6,7 @@ import {
   logVariables,
 } from '@keel/service-runtime';
 import { z } from 'zod';
+import { decodeEncryptionKey } from './crypto/secret-box';
 
 export const requestControlsVariables = {
   ...logVariables,
@@ -28,6 +29,18 @@ export const requestControlsVariables = {
     description: 'organization the bootstrap admin key belongs to',
     fix: 'Set KEEL_BOOTSTRAP_ORGANIZATION to an organization id.',
     default: 'default',
+  }),
+  encryptionKey: variable<Buffer | null>({
+    env: 'REQUEST_CONTROLS_ENCRYPTION_KEY',
+    schema: z
+      .string()
+      .refine((v) => decodeEncryptionKey(v) !== null, 'must be 32 random bytes in base64')
+      .transform((v) => decodeEncryptionKey(v)),
+    description:
+      'AES-256-GCM key sealing the secrets request controls must recover (ingress signing keys)',
+    fix: 'Generate one with `openssl rand -base64 32` and keep it in a secret store; without it, API keys created meanwhile cannot sign ingress messages.',
+    sensitive: true,
+    default: null,
   }),
 };
 
