@@ -6,6 +6,7 @@ import { ApiKeysModule } from './api-keys/api-keys.module';
 import { ComplianceModule } from './compliance/compliance.module';
 import type { GatewayConfig } from './config';
 import { OperationsModule } from './operations/operations.module';
+import { ReadsModule } from './reads/reads.module';
 import { CONFIG, EVENT_BUS, LOGGER } from './tokens';
 
 export interface GatewayDeps {
@@ -40,6 +41,7 @@ export class GatewayModule {
         OperationsModule,
         ComplianceModule,
         ApiKeysModule,
+        ReadsModule,
       ],
       controllers: [HealthController],
     };

@@ -23,6 +23,13 @@ export const gatewayVariables = {
     description: 'internal URL of the compliance-simulator service',
     fix: 'Set KEEL_COMPLIANCE_SIMULATOR_URL=http://compliance-simulator:8080',
   }),
+  indexerUrl: variable({
+    env: 'KEEL_INDEXER_URL',
+    schema: shapes.url(['http', 'https']),
+    description: 'URL of the indexer read API (asset, holder and identity reads)',
+    fix: 'Set KEEL_INDEXER_URL=http://indexer:3108',
+    default: 'http://127.0.0.1:3108',
+  }),
   bodyLimitBytes: variable({
     env: 'KEEL_HTTP_BODY_LIMIT_BYTES',
     schema: shapes.positiveInt(),

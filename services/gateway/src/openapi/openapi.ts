@@ -10,6 +10,7 @@ import {
   simulateTransferResultSchema,
 } from '@keel/operations';
 import { z } from 'zod';
+import { readSchemas } from '../reads/read-schemas';
 
 type SchemaObject = Record<string, unknown>;
 
@@ -61,6 +62,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       Problem: jsonSchema(problemSchema),
       SimulateTransferRequest: jsonSchema(simulateTransferRequestSchema),
       SimulateTransferResult: jsonSchema(simulateTransferResultSchema),
+      ...readSchemas,
     },
   };
   return doc;
