@@ -61,8 +61,8 @@ export const signingErrorCodes = [
 export type SigningErrorCode = (typeof signingErrorCodes)[number];
 
 const caller = z.object({
-  kind: z.enum(['api-key', 'internal', 'ingress']),
-  /** API key id, internal service name or ingress source system; never a secret. */
+  kind: z.enum(['api-key', 'user', 'internal', 'ingress']),
+  /** API key id, user id (a session), internal service name or ingress source system; never a secret. */
   id: z.string().min(1),
 });
 

@@ -35,7 +35,9 @@ describe('operation params', () => {
 
 describe('authorization', () => {
   const principal: Principal = {
+    kind: 'api-key',
     organizationId: 'org',
+    subjectId: 'apikey:k',
     apiKeyId: 'k',
     scope: 'read-write',
     roles: ['transfer-agent'],

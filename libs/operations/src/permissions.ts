@@ -36,9 +36,18 @@ export const requiredRoleOf: Record<OperationType, PlatformRole> = {
   'role.revoke': 'governance',
 };
 
+export type PrincipalKind = 'api-key' | 'session';
+
 export interface Principal {
+  /** How the caller authenticated: an API key, or a user's session (bearer token). */
+  readonly kind: PrincipalKind;
   readonly organizationId: string;
-  readonly apiKeyId: string;
+  /** Stable id of who acts: `apikey:<id>` or `user:<id>` (e.g. to tell approvers apart). */
+  readonly subjectId: string;
+  /** The API key, for `kind: 'api-key'`. */
+  readonly apiKeyId?: string;
+  /** The user, for `kind: 'session'`. */
+  readonly userId?: string;
   readonly scope: ApiKeyScope;
   readonly roles: readonly PlatformRole[];
   /** Assets the key may act on; empty means every asset of the organization. */

@@ -1,9 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventBus } from '@keel/bus';
-import { problems } from '@keel/operations';
+import { type Principal, problems } from '@keel/operations';
 import type { Logger } from '@keel/telemetry';
 import { EVENT_BUS, LOGGER } from '../tokens';
 import type { Admission } from '../access/request-controls.repository';
+
+/** Who submitted, as events carry it: the API key id or the user id (never a secret). */
+function submitterOf(principal: Principal): { kind: 'api-key' | 'user'; id: string } {
+  if (principal.kind === 'session' && principal.userId)
+    return { kind: 'user', id: principal.userId };
+  return { kind: 'api-key', id: principal.apiKeyId ?? principal.subjectId };
+}
 
 /**
  * Publishes operation.submitted. The gateway has no database: an admitted
@@ -27,7 +34,7 @@ export class OperationSubmissionPublisher {
           params: admission.operation.params,
           ...(admission.signer ? { signer: admission.signer } : {}),
           idempotencyKey,
-          submittedBy: { kind: 'api-key', id: admission.principal.apiKeyId },
+          submittedBy: submitterOf(admission.principal),
           submittedAt: new Date().toISOString(),
         },
         {

@@ -21,13 +21,14 @@ export class IdempotencyRepository {
     idempotencyKey: string,
     requestHash: string,
     operationId: string,
-    apiKeyId: string,
+    /** Who reserved it (`Principal.subjectId`). */
+    subjectId: string,
   ): Promise<{ created: boolean; record: IdempotencyRecord }> {
     const inserted: { operation_id: string }[] = await this.ds.query(
       `INSERT INTO idempotency_keys (organization_id, idempotency_key, request_hash, operation_id, api_key_id)
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (organization_id, idempotency_key) DO NOTHING
        RETURNING operation_id`,
-      [organizationId, idempotencyKey, requestHash, operationId, apiKeyId],
+      [organizationId, idempotencyKey, requestHash, operationId, subjectId],
     );
     if (inserted.length > 0) return { created: true, record: { operationId, requestHash } };
     const rows: { operation_id: string; request_hash: string }[] = await this.ds.query(

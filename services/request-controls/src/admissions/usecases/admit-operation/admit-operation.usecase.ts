@@ -83,7 +83,7 @@ export class AdmitOperationUseCase {
       command.idempotencyKey,
       requestHash,
       uuidv7(),
-      principal.apiKeyId,
+      principal.subjectId,
     );
     if (record.requestHash !== requestHash) {
       throw new Problem({

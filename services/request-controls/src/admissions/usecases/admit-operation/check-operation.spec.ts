@@ -5,7 +5,9 @@ import { checkOperation } from './admit-operation.usecase';
 const asset = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 const to = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 const custodian: Principal = {
+  kind: 'api-key',
   organizationId: 'o',
+  subjectId: 'apikey:k',
   apiKeyId: 'k',
   scope: 'read-write',
   roles: ['custodian'],

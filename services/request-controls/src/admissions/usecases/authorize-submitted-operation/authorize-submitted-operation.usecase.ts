@@ -58,6 +58,9 @@ export class AuthorizeSubmittedOperationUseCase {
         roles = [...principal.roles];
         break;
       }
+      case 'user':
+        // Sessions are admitted over HTTP; their submissions are authorized below once users land.
+        return reject('UNAUTHENTICATED', 'Operations submitted by users are not accepted yet.');
       case 'internal':
         // Trusted internal callers (add-on services) are authorized by deployment.
         roles = ['internal'];

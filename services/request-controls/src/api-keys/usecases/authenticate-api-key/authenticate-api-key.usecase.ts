@@ -21,7 +21,9 @@ export class AuthenticateApiKeyUseCase {
     }
     if (key.revokedAt) throw problems.unauthenticated('The API key has been revoked.');
     return {
+      kind: 'api-key',
       organizationId: key.organizationId,
+      subjectId: `apikey:${key.id}`,
       apiKeyId: key.id,
       scope: key.scope,
       roles: key.roles,
@@ -34,7 +36,9 @@ export class AuthenticateApiKeyUseCase {
     const key = await this.keys.findById(apiKeyId);
     if (!key || key.revokedAt) return null;
     return {
+      kind: 'api-key',
       organizationId: key.organizationId,
+      subjectId: `apikey:${key.id}`,
       apiKeyId: key.id,
       scope: key.scope,
       roles: key.roles,

@@ -36,7 +36,7 @@ export class CreateApiKeyUseCase {
       scope: command.scope,
       roles: command.roles,
       assets: command.assets,
-      createdBy: admin.apiKeyId,
+      createdBy: admin.subjectId,
     });
     return {
       id: record.id,
