@@ -37,7 +37,9 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   });
   app.use(jsonBodyParser(options.http.bodyLimitBytes ?? 256 * 1024));
   app.useGlobalFilters(new ProblemFilter(options.logger));
-  app.enableShutdownHooks();
+  // No Nest shutdown hooks: runServiceMain owns SIGTERM/SIGINT (closes the whole service,
+  // relay and database included, then flushes telemetry); Nest's hook would re-raise the
+  // signal after closing only the app and kill the process before the flush.
   if (options.configure) await options.configure(app);
   if (options.bus && options.consumes) {
     app.connectMicroservice({

@@ -1,17 +1,11 @@
-import { ConfigError } from '@keel/config';
-import { startTelemetry } from '@keel/telemetry';
+import { runServiceMain } from '@keel/service-runtime';
 import { startGateway } from './bootstrap';
+import { loadGatewayConfig } from './config';
 
-// Traces and metrics as configured (KEEL_TELEMETRY / OTEL_*; off under tests unless asked for):
-// without it this service records no span and cannot carry an operation's trace.
-startTelemetry({ serviceName: 'gateway' });
-
-startGateway().catch((err: unknown) => {
-  // Configuration problems are printed as a list with fixes; anything else as JSON.
-  if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
-  else
-    process.stderr.write(
-      `${JSON.stringify({ level: 'fatal', msg: 'gateway failed to start', err: String(err) })}\n`,
-    );
-  process.exit(1);
+// Config validated first, telemetry started before anything registers instruments,
+// and on SIGTERM/SIGINT the service is closed and telemetry flushed (runServiceMain).
+runServiceMain({
+  service: 'gateway',
+  loadConfig: () => loadGatewayConfig(process.env),
+  start: (_config, { logger }) => startGateway(process.env, logger),
 });
