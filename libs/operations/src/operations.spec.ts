@@ -63,6 +63,17 @@ describe('authorization', () => {
       allowed: true,
     });
   });
+
+  it('role changes follow the on-chain authority (DEFAULT_ADMIN_ROLE): an admin key, not governance', () => {
+    for (const type of ['role.grant', 'role.revoke'] as const) {
+      expect(
+        authorizeOperation({ ...principal, roles: ['governance'] }, type, asset),
+      ).toMatchObject({ allowed: false, reason: 'missing-role', requiredRole: 'admin' });
+      expect(authorizeOperation({ ...principal, roles: ['admin'] }, type, asset)).toEqual({
+        allowed: true,
+      });
+    }
+  });
 });
 
 describe('problem envelope', () => {

@@ -32,8 +32,12 @@ export const requiredRoleOf: Record<OperationType, PlatformRole> = {
   'token.recover': 'custodian',
   'token.pause': 'emergency',
   'token.unpause': 'emergency',
-  'role.grant': 'governance',
-  'role.revoke': 'governance',
+  // On chain a token's roles are administered by DEFAULT_ADMIN_ROLE (AccessControl), not by
+  // its governance role: the request-level rule follows that authority, so role changes are
+  // requested by an `admin` key; the chain stays authoritative (a signer without
+  // DEFAULT_ADMIN_ROLE is refused by the contract, and the simulation reports it).
+  'role.grant': 'admin',
+  'role.revoke': 'admin',
 };
 
 export type PrincipalKind = 'api-key' | 'session';
