@@ -116,17 +116,49 @@ export const catalog = {
   'keel.ingress.operations.v1': topic({
     type: 'ingress.operations',
     version: 1,
-    description: 'An operation produced by an upstream system, authenticated per message.',
+    description:
+      'An operation produced by an upstream system, signed per message with its API key (HMAC-SHA256).',
+    // The envelope's correlationId is the producer's correlation id (also the partition key);
+    // the body carries it again, signed. See libs/ingress-client/README.md for the scheme.
     schema: z.object({
-      idempotencyKey: z.string().min(1).max(255),
-      operationType: z.string().regex(/^[a-z][a-zA-Z]*\.[a-zA-Z]+$/),
-      params: z.record(z.string(), z.unknown()),
-      signer: address.optional(),
-      source: z.object({ system: z.string().min(1), messageId: z.string().min(1) }),
-      /** Per-message authentication: key id and signature over the payload (not a secret). */
-      authentication: z.object({ keyId: z.string().min(1), signature: z.string().min(1) }),
+      /** Id of the API key whose derived signing key made `signature` (not a secret). */
+      apiKeyId: z.string().min(1).max(64),
+      /** Unix time in seconds when the producer signed; checked against the replay window. */
+      timestamp: z.number().int().positive(),
+      /**
+       * The signed body, exactly as signed: JSON of `{messageId, correlationId, request}`
+       * with `request` = `{type, params, signer?}`. A string so that its bytes survive.
+       */
+      body: z.string().min(2).max(65_536),
+      /** Lowercase hex HMAC-SHA256 over `<timestamp>.<body>` with the derived key. */
+      signature: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters'),
     }),
-    key: (p) => p.idempotencyKey,
+  }),
+  'keel.ingress.status.v1': topic({
+    type: 'ingress.status',
+    version: 1,
+    description:
+      'Answers to ingress producers, keyed by their correlation id: the admission outcome, then each status change of the operation.',
+    schema: z.object({
+      correlationId: z.string().min(1).max(128),
+      /** The producer's message id, when the message could be read. */
+      messageId: z.string().min(1).max(128).optional(),
+      /** accepted/rejected answer a message; status follows the admitted operation. */
+      outcome: z.enum(['accepted', 'rejected', 'status']),
+      operationId: operationId.optional(),
+      status: z.enum(operationStatuses).optional(),
+      previousStatus: z.enum(operationStatuses).nullable().optional(),
+      subStatus: z.string().min(1).optional(),
+      /** Why a message was refused (code, message, retryable) or why the operation failed. */
+      error: typedError
+        .extend({ module: z.string().optional(), reason: z.string().optional() })
+        .optional(),
+      transactionHashes: z.array(hash32).optional(),
+      /** operation.status sequence, for ordering status answers of one operation. */
+      sequence: z.number().int().nonnegative().optional(),
+      at: isoTime,
+    }),
+    key: (p) => p.correlationId,
   }),
   'keel.operation.accepted.v1': topic({
     type: 'operation.accepted',

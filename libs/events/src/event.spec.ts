@@ -36,6 +36,7 @@ describe('catalog', () => {
       'receipt',
       'chain.logs',
       'ingress.operations',
+      'ingress.status',
     ]) {
       expect(isTopicName(`keel.${t}.v1`)).toBe(true);
     }

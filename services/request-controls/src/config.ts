@@ -6,7 +6,13 @@ import {
   logVariables,
 } from '@keel/service-runtime';
 import { z } from 'zod';
-import { decodeEncryptionKey } from './crypto/secret-box';
+
+/** `REQUEST_CONTROLS_ENCRYPTION_KEY`: base64 (or base64url) of exactly 32 bytes; null otherwise. */
+export function decodeEncryptionKey(value: string): Buffer | null {
+  if (!/^[A-Za-z0-9+/]{43}=$|^[A-Za-z0-9_-]{43}$/.test(value)) return null;
+  const key = Buffer.from(value, /[+/=]/.test(value) ? 'base64' : 'base64url');
+  return key.length === 32 ? key : null;
+}
 
 export const requestControlsVariables = {
   ...logVariables,

@@ -1,0 +1,2 @@
+export * from './ingress-message';
+export * from './ingress-signature';
