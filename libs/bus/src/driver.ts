@@ -30,7 +30,9 @@ export interface DeliveryControls {
 }
 
 /**
- * Called once per message, sequentially per partition. When it resolves the
+ * Called once per message; messages with the same key one after another, in
+ * offset order (a driver may overlap messages of different keys of one
+ * partition, as the Kafka driver does). When it resolves the
  * driver commits the offset past the message; when it rejects the driver must
  * not commit and must deliver the same message again (to this or another
  * member of the group).

@@ -3,6 +3,7 @@ import {
   type Consumer,
   type IHeaders,
   Kafka,
+  type KafkaMessage,
   type KafkaConfig,
   logLevel,
   type Producer,
@@ -27,6 +28,13 @@ export interface KafkaDriverOptions {
   readonly rebalanceTimeoutMs?: number;
   /** Partitions of one member processed concurrently (order still holds per partition). */
   readonly partitionsConsumedConcurrently?: number;
+  /**
+   * Keys of one partition handled concurrently (default 32). Messages with the
+   * same key are still handled one after another, in offset order; only
+   * messages of different keys (different operations) overlap. 1 restores
+   * strictly sequential handling per partition.
+   */
+  readonly keysConsumedConcurrently?: number;
   /**
    * Offsets of handled messages are committed together every this many ms
    * (0: after each message). Never before the handler succeeded; a crash
@@ -65,10 +73,26 @@ function headersToStrings(headers: IHeaders | undefined): Record<string, string>
   return out;
 }
 
+function toRaw(topic: string, partition: number, message: KafkaMessage): RawMessage {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key ? message.key.toString('utf8') : null,
+    value: message.value ? message.value.toString('utf8') : null,
+    headers: headersToStrings(message.headers),
+    timestamp: message.timestamp,
+  };
+}
+
 /**
- * Kafka driver on kafkajs. Offsets are committed manually, one message at a
- * time, only after the bus handler resolved; a rejected handler makes kafkajs
- * re-seek and deliver the message again. The producer is not idempotent (the
+ * Kafka driver on kafkajs. Each fetched batch of a partition is split by
+ * message key: one key's messages run in offset order, different keys run
+ * concurrently (bounded), so one slow operation does not hold up the others
+ * on its partition. Offsets are committed manually, only up to the last
+ * message before which every message of the batch was handled; a rejected
+ * handler makes kafkajs fetch again from there (handled messages after that
+ * point are redelivered and absorbed by the inbox). The producer is not idempotent (the
  * librdkafka mock cluster and some managed Kafkas refuse it) and keeps one
  * request in flight, so order per key holds; duplicates from producer retries
  * are absorbed by the inbox. Topics are provisioned by deployment; the producer
@@ -207,27 +231,60 @@ export class KafkaBusDriver implements BusDriver {
         topics: [...options.topics],
         fromBeginning: options.fromBeginning ?? true,
       });
+      const keysConcurrently = Math.max(1, this.options.keysConsumedConcurrently ?? 32);
       await consumer.run({
         autoCommit: false,
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
-        eachMessage: async (payload) => {
-          const { topic, partition, message } = payload;
-          const raw: RawMessage = {
-            topic,
-            partition,
-            offset: message.offset,
-            key: message.key ? message.key.toString('utf8') : null,
-            value: message.value ? message.value.toString('utf8') : null,
-            headers: headersToStrings(message.headers),
-            timestamp: message.timestamp,
+        eachBatchAutoResolve: false,
+        eachBatch: async (payload) => {
+          const { batch } = payload;
+          const { topic, partition } = batch;
+          const controls = { heartbeat: () => payload.heartbeat() };
+          // Per key, in offset order; keyless messages form one sequence.
+          const byKey = new Map<string, KafkaMessage[]>();
+          for (const message of batch.messages) {
+            const key = message.key ? message.key.toString('utf8') : '\u0000';
+            let list = byKey.get(key);
+            if (!list) byKey.set(key, (list = []));
+            list.push(message);
+          }
+          const queue = [...byKey.values()];
+          const handled = new Set<string>();
+          let failure: { err: unknown } | undefined;
+          const canGoOn = () => !failure && payload.isRunning() && !payload.isStale();
+          const worker = async (): Promise<void> => {
+            for (let list = queue.shift(); list && canGoOn(); list = queue.shift()) {
+              for (const message of list) {
+                if (!canGoOn()) return;
+                try {
+                  await options.handle(toRaw(topic, partition, message), controls);
+                } catch (err) {
+                  failure ??= { err };
+                  return;
+                }
+                handled.add(message.offset);
+              }
+            }
           };
-          await options.handle(raw, { heartbeat: () => payload.heartbeat() });
-          pending.set(`${topic}\u0000${partition}`, {
-            topic,
-            partition,
-            offset: (BigInt(message.offset) + 1n).toString(),
-          });
-          if (commitIntervalMs === 0) await flush();
+          await Promise.all(
+            Array.from({ length: Math.min(keysConcurrently, queue.length) }, worker),
+          );
+          // Commit (and fetch on) from the first message not handled.
+          let last: string | undefined;
+          for (const message of batch.messages) {
+            if (!handled.has(message.offset)) break;
+            last = message.offset;
+          }
+          if (last !== undefined) {
+            payload.resolveOffset(last);
+            pending.set(`${topic}\u0000${partition}`, {
+              topic,
+              partition,
+              offset: (BigInt(last) + 1n).toString(),
+            });
+            if (commitIntervalMs === 0) await flush();
+          }
+          if (failure) throw failure.err;
         },
       });
       return consumer;
