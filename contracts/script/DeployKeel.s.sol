@@ -25,6 +25,17 @@ import {KeelClaimIssuer} from "../src/identity/KeelClaimIssuer.sol";
 import {GlobalCompliance} from "../src/compliance/GlobalCompliance.sol";
 import {ModularCompliance} from "../src/compliance/ModularCompliance.sol";
 import {KeelToken} from "../src/token/KeelToken.sol";
+import {AddressAllowListModule} from "../src/compliance/modules/AddressAllowListModule.sol";
+import {AddressBlockListModule} from "../src/compliance/modules/AddressBlockListModule.sol";
+import {CountryAllowListModule} from "../src/compliance/modules/CountryAllowListModule.sol";
+import {CountryBlockListModule} from "../src/compliance/modules/CountryBlockListModule.sol";
+import {IdentityClaimExpressionModule} from "../src/compliance/modules/IdentityClaimExpressionModule.sol";
+import {MaxBalanceModule} from "../src/compliance/modules/MaxBalanceModule.sol";
+import {MaxInvestorCountModule} from "../src/compliance/modules/MaxInvestorCountModule.sol";
+import {SupplyLimitModule} from "../src/compliance/modules/SupplyLimitModule.sol";
+import {TimeLockModule} from "../src/compliance/modules/TimeLockModule.sol";
+import {TransferApprovalModule} from "../src/compliance/modules/TransferApprovalModule.sol";
+import {TransferVolumeLimitModule} from "../src/compliance/modules/TransferVolumeLimitModule.sol";
 
 /// @dev The cheatcodes this script uses (forge-std 1.1.2 on npm is incomplete).
 interface ScriptVm {
@@ -86,6 +97,7 @@ contract DeployKeel {
         json = vm.serializeAddress("keel", "bootstrap", address(bootstrapper));
         json = vm.serializeString("keel", "system", _systemJson(s));
         json = vm.serializeString("keel", "implementations", _implementationsJson(impl));
+        json = vm.serializeString("keel", "complianceModules", _modulesJson(impl.complianceModules));
         if (admin == deployer) {
             json = vm.serializeString("keel", "assets", _assetsJson(s, assets));
             json = vm.serializeString("keel", "addons", _addonsJson(addons));
@@ -107,7 +119,22 @@ contract DeployKeel {
         i.claimIssuer = address(new KeelClaimIssuer(true));
         i.globalCompliance = address(new GlobalCompliance(true));
         i.compliance = address(new ModularCompliance(true));
-        i.token = address(new KeelToken(true));
+        address token = address(new KeelToken(true));
+        for (uint256 k = 0; k < 5; ++k) {
+            i.tokens[k] = token;
+        }
+        i.complianceModules = new address[](11);
+        i.complianceModules[0] = address(new CountryAllowListModule());
+        i.complianceModules[1] = address(new CountryBlockListModule());
+        i.complianceModules[2] = address(new AddressAllowListModule());
+        i.complianceModules[3] = address(new AddressBlockListModule());
+        i.complianceModules[4] = address(new MaxBalanceModule());
+        i.complianceModules[5] = address(new MaxInvestorCountModule());
+        i.complianceModules[6] = address(new SupplyLimitModule());
+        i.complianceModules[7] = address(new TimeLockModule());
+        i.complianceModules[8] = address(new TransferVolumeLimitModule());
+        i.complianceModules[9] = address(new TransferApprovalModule());
+        i.complianceModules[10] = address(new IdentityClaimExpressionModule());
         i.factories[0] = address(new BondFactory());
         i.factories[1] = address(new EquityFactory());
         i.factories[2] = address(new FundFactory());
@@ -139,7 +166,13 @@ contract DeployKeel {
                     isin: "",
                     admin: admin,
                     requiredClaimTopics: topics,
-                    terms: terms[k]
+                    terms: terms[k],
+                    modules: new AssetFactory.ComplianceModule[](0),
+                    cap: 0,
+                    historicalBalances: false,
+                    voting: false,
+                    roleGrants: new AssetFactory.RoleGrant[](0),
+                    unpause: false
                 })
             );
         }
@@ -200,12 +233,32 @@ contract DeployKeel {
         vm.serializeAddress(o, "KeelClaimIssuer", i.claimIssuer);
         vm.serializeAddress(o, "GlobalCompliance", i.globalCompliance);
         vm.serializeAddress(o, "ModularCompliance", i.compliance);
-        vm.serializeAddress(o, "KeelToken", i.token);
+        vm.serializeAddress(o, "KeelToken", i.tokens[1]);
         vm.serializeAddress(o, "BondFactory", i.factories[0]);
         vm.serializeAddress(o, "EquityFactory", i.factories[1]);
         vm.serializeAddress(o, "FundFactory", i.factories[2]);
         vm.serializeAddress(o, "StablecoinFactory", i.factories[3]);
         j = vm.serializeAddress(o, "DepositFactory", i.factories[4]);
+    }
+
+    /// @dev Module instances by contract name, in the bootstrap's registration order.
+    function _modulesJson(address[] memory m) private returns (string memory j) {
+        string[11] memory names = [
+            "CountryAllowListModule",
+            "CountryBlockListModule",
+            "AddressAllowListModule",
+            "AddressBlockListModule",
+            "MaxBalanceModule",
+            "MaxInvestorCountModule",
+            "SupplyLimitModule",
+            "TimeLockModule",
+            "TransferVolumeLimitModule",
+            "TransferApprovalModule",
+            "IdentityClaimExpressionModule"
+        ];
+        for (uint256 k = 0; k < 11; ++k) {
+            j = vm.serializeAddress("complianceModules", names[k], m[k]);
+        }
     }
 
     function _assetsJson(KeelSystemBootstrap.System memory s, AssetFactory.Asset[5] memory a)

@@ -17,7 +17,8 @@ import {GlobalCompliance} from "../compliance/GlobalCompliance.sol";
 /// @title KeelSystemBootstrap — wires a whole Keel system in one call.
 /// @notice Given the implementations (deployed once, shareable between systems), one
 /// `bootstrap` call deploys every system contract as a proxy, links them, registers the
-/// components and the five asset factories, grants the factories SYSTEM_MODULE_ROLE and
+/// components, the compliance modules and the five asset factories (each pointed at its
+/// kind's token implementation), grants the factories SYSTEM_MODULE_ROLE and
 /// the admin every operator role, then hands the access manager to the admin (the
 /// bootstrap keeps no role). Split the roles among operators afterwards.
 contract KeelSystemBootstrap {
@@ -37,9 +38,13 @@ contract KeelSystemBootstrap {
         address claimIssuer;
         address globalCompliance;
         address compliance;
-        address token;
+        /// @dev Token implementation per kind: bond, equity, fund, stablecoin, deposit.
+        address[KIND_COUNT] tokens;
         /// @dev bond, equity, fund, stablecoin, deposit
         address[KIND_COUNT] factories;
+        /// @dev Shared compliance module instances registered in the SystemRegistry (the
+        /// factories bind only registered modules).
+        address[] complianceModules;
     }
 
     struct System {
@@ -94,7 +99,7 @@ contract KeelSystemBootstrap {
         s.globalCompliance = _proxy(impl.globalCompliance, abi.encodeCall(GlobalCompliance.initialize, (admin)));
 
         AssetFactory.Config memory cfg = AssetFactory.Config({
-            tokenImplementation: impl.token,
+            tokenImplementation: address(0),
             complianceImplementation: impl.compliance,
             identityRegistryImplementation: impl.identityRegistry,
             topicsRegistryImplementation: impl.claimTopicsRegistry,
@@ -108,11 +113,16 @@ contract KeelSystemBootstrap {
         KeelAccessManager access = KeelAccessManager(am);
         access.grantRole(KeelSystemRoles.SYSTEM_MANAGER_ROLE, address(this));
         for (uint256 i = 0; i < KIND_COUNT; ++i) {
+            if (impl.tokens[i] == address(0)) revert ZeroAddress();
+            cfg.tokenImplementation = impl.tokens[i];
             s.factories[i] = _proxy(impl.factories[i], abi.encodeCall(AssetFactory.initialize, (am, cfg)));
             access.grantRole(KeelSystemRoles.SYSTEM_MODULE_ROLE, s.factories[i]);
             FactoryRegistry(s.factoryRegistry).setFactory(AssetFactory(s.factories[i]).kind(), s.factories[i]);
         }
         _registerComponents(s);
+        for (uint256 i = 0; i < impl.complianceModules.length; ++i) {
+            SystemRegistry(s.systemRegistry).registerComplianceModule(impl.complianceModules[i]);
+        }
         _handOver(access, admin);
         emit SystemBootstrapped(admin, am, s.systemRegistry);
     }

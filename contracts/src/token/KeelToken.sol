@@ -46,6 +46,9 @@ contract KeelToken is
     /// for `balanceOfAt` / `totalSupplyAt`. Chosen at initialization; it costs gas on
     /// every movement, so assets that need no history leave it off.
     uint256 public constant FEATURE_HISTORICAL_BALANCES = 1;
+    /// @notice Feature flag: ERC-5805 voting (delegation, vote checkpoints). Only token
+    /// variants that implement it accept it (`UnsupportedFeatures` otherwise).
+    uint256 public constant FEATURE_VOTING = 2;
 
     error TokenPaused();
     error TokenNotPaused();
@@ -60,9 +63,13 @@ contract KeelToken is
     error RecoveryIdentityMismatch(address wallet, address expectedIdentity, address actualIdentity);
     error HistoricalBalancesDisabled();
     error FutureLookup(uint256 timepoint, uint48 clock);
+    error UnsupportedFeatures(uint256 features);
+    error ExceededCap(uint256 supplyAfter, uint256 cap);
+    error InvalidCap(uint256 cap, uint256 supply);
 
     event MetadataUpdated(bytes32 indexed key, string value);
     event IsinUpdated(string isin);
+    event CapSet(uint256 cap);
 
     struct InitParams {
         string name;
@@ -89,6 +96,7 @@ contract KeelToken is
     mapping(bytes32 key => string) private _metadata;
     mapping(address account => Checkpoints.Trace208) private _balanceCheckpoints;
     Checkpoints.Trace208 private _supplyCheckpoints;
+    uint256 private _cap;
 
     /// @param asImplementation true when deployed as the implementation behind proxies
     /// (initializers disabled), false for a plain deployment.
@@ -121,7 +129,7 @@ contract KeelToken is
         _isin = p.isin;
         _onchainID = p.onchainID;
         _paused = true;
-        if (features & FEATURE_HISTORICAL_BALANCES != 0) _historicalBalances = true;
+        _initFeatures(features);
         _grantRole(DEFAULT_ADMIN_ROLE, p.admin);
         _identityRegistry = IIdentityRegistry(p.identityRegistry);
         emit IdentityRegistryAdded(p.identityRegistry);
@@ -179,6 +187,7 @@ contract KeelToken is
     function mint(address to, uint256 amount) public onlyRole(KeelRoles.SUPPLY_MANAGEMENT_ROLE) {
         IKeelCompliance c = _compliance;
         if (!_identityRegistry.isVerified(to)) revert RecipientNotVerified(to);
+        _checkMint(totalSupply() + amount);
         c.checkTransfer(address(0), to, amount);
         _mint(to, amount);
         c.created(to, amount);
@@ -352,6 +361,17 @@ contract KeelToken is
         emit MetadataUpdated(key, value);
     }
 
+    /// @notice Maximum total supply (0 = no cap); never below the current supply.
+    function setCap(uint256 cap_) external onlyRole(KeelRoles.GOVERNANCE_ROLE) {
+        if (cap_ != 0 && cap_ < totalSupply()) revert InvalidCap(cap_, totalSupply());
+        _cap = cap_;
+        emit CapSet(cap_);
+    }
+
+    function cap() external view returns (uint256) {
+        return _cap;
+    }
+
     function setIdentityRegistry(address identityRegistry_) external onlyRole(KeelRoles.GOVERNANCE_ROLE) {
         if (identityRegistry_ == address(0)) revert ZeroAddress();
         _identityRegistry = IIdentityRegistry(identityRegistry_);
@@ -440,6 +460,20 @@ contract KeelToken is
     /// @dev For variants that always record history (set before initialization).
     function _enableHistoricalBalances() internal {
         _historicalBalances = true;
+    }
+
+    /// @dev Applies the FEATURE_* flags at initialization. Variants that implement more
+    /// features override this, take their bits and pass the rest on.
+    function _initFeatures(uint256 features) internal virtual {
+        if (features & ~FEATURE_HISTORICAL_BALANCES != 0) revert UnsupportedFeatures(features);
+        if (features & FEATURE_HISTORICAL_BALANCES != 0) _historicalBalances = true;
+    }
+
+    /// @dev Runs before every mint with the supply the mint would reach. Variants
+    /// (e.g. collateral-backed) add their own conditions and call super.
+    function _checkMint(uint256 supplyAfter) internal view virtual {
+        uint256 cap_ = _cap;
+        if (cap_ != 0 && supplyAfter > cap_) revert ExceededCap(supplyAfter, cap_);
     }
 
     function _pastTimepoint(uint256 timepoint) private view returns (uint48) {

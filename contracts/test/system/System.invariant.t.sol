@@ -47,7 +47,13 @@ contract AssetDeployer {
                     isin: "",
                     admin: admin,
                     requiredClaimTopics: topics,
-                    terms: terms
+                    terms: terms,
+                    modules: new AssetFactory.ComplianceModule[](0),
+                    cap: 0,
+                    historicalBalances: false,
+                    voting: false,
+                    roleGrants: new AssetFactory.RoleGrant[](0),
+                    unpause: false
                 })
             )
         );

@@ -26,6 +26,17 @@ import {KeelClaimIssuer} from "../../src/identity/KeelClaimIssuer.sol";
 import {GlobalCompliance} from "../../src/compliance/GlobalCompliance.sol";
 import {ModularCompliance} from "../../src/compliance/ModularCompliance.sol";
 import {KeelToken} from "../../src/token/KeelToken.sol";
+import {AddressAllowListModule} from "../../src/compliance/modules/AddressAllowListModule.sol";
+import {AddressBlockListModule} from "../../src/compliance/modules/AddressBlockListModule.sol";
+import {CountryAllowListModule} from "../../src/compliance/modules/CountryAllowListModule.sol";
+import {CountryBlockListModule} from "../../src/compliance/modules/CountryBlockListModule.sol";
+import {IdentityClaimExpressionModule} from "../../src/compliance/modules/IdentityClaimExpressionModule.sol";
+import {MaxBalanceModule} from "../../src/compliance/modules/MaxBalanceModule.sol";
+import {MaxInvestorCountModule} from "../../src/compliance/modules/MaxInvestorCountModule.sol";
+import {SupplyLimitModule} from "../../src/compliance/modules/SupplyLimitModule.sol";
+import {TimeLockModule} from "../../src/compliance/modules/TimeLockModule.sol";
+import {TransferApprovalModule} from "../../src/compliance/modules/TransferApprovalModule.sol";
+import {TransferVolumeLimitModule} from "../../src/compliance/modules/TransferVolumeLimitModule.sol";
 
 /// @notice Deploys the implementations and bootstraps one system (admin = this test).
 abstract contract SystemFixture is KeelTest {
@@ -59,12 +70,32 @@ abstract contract SystemFixture is KeelTest {
         i.claimIssuer = address(new KeelClaimIssuer(true));
         i.globalCompliance = address(new GlobalCompliance(true));
         i.compliance = address(new ModularCompliance(true));
-        i.token = address(new KeelToken(true));
+        address token = address(new KeelToken(true));
+        for (uint256 k = 0; k < 5; ++k) {
+            i.tokens[k] = token;
+        }
+        i.complianceModules = _complianceModules();
         i.factories[0] = address(new BondFactory());
         i.factories[1] = address(new EquityFactory());
         i.factories[2] = address(new FundFactory());
         i.factories[3] = address(new StablecoinFactory());
         i.factories[4] = address(new DepositFactory());
+    }
+
+    /// @dev One shared instance of every module kind, registered by the bootstrap.
+    function _complianceModules() internal returns (address[] memory m) {
+        m = new address[](11);
+        m[0] = address(new CountryAllowListModule());
+        m[1] = address(new CountryBlockListModule());
+        m[2] = address(new AddressAllowListModule());
+        m[3] = address(new AddressBlockListModule());
+        m[4] = address(new MaxBalanceModule());
+        m[5] = address(new MaxInvestorCountModule());
+        m[6] = address(new SupplyLimitModule());
+        m[7] = address(new TimeLockModule());
+        m[8] = address(new TransferVolumeLimitModule());
+        m[9] = address(new TransferApprovalModule());
+        m[10] = address(new IdentityClaimExpressionModule());
     }
 
     function _access() internal view returns (KeelAccessManager) {
@@ -93,7 +124,13 @@ abstract contract SystemFixture is KeelTest {
             isin: "XS0000000001",
             admin: assetAdmin,
             requiredClaimTopics: topics,
-            terms: _terms(k)
+            terms: _terms(k),
+            modules: new AssetFactory.ComplianceModule[](0),
+            cap: 0,
+            historicalBalances: false,
+            voting: false,
+            roleGrants: new AssetFactory.RoleGrant[](0),
+            unpause: false
         });
     }
 

@@ -180,7 +180,14 @@ export async function deployKeel(chain: BenchChain, actors: Actors): Promise<Kee
     name?: string,
   ): Promise<Address> => (await chain.deploy(admin, a, args, name && `Keel:${name}`)).address;
 
+  // Modules: one instance each, shared by every compliance (state is per compliance),
+  // registered in the system registry by the bootstrap (factories bind only those).
+  const modules = {} as Record<ModuleKind, Address>;
+  for (const kind of MODULE_ORDER)
+    modules[kind] = await deploy(MODULES[kind], [], MODULE_NAMES[kind].keel);
+
   // Implementations (shared by every system and asset).
+  const tokenImpl = await deploy(art(KeelTokenAbi, KeelTokenBytecode), [true], 'KeelToken(impl)');
   const impl = {
     accessManager: await deploy(
       art(KeelAccessManagerAbi, KeelAccessManagerBytecode),
@@ -247,7 +254,7 @@ export async function deployKeel(chain: BenchChain, actors: Actors): Promise<Kee
       [true],
       'ModularCompliance(impl)',
     ),
-    token: await deploy(art(KeelTokenAbi, KeelTokenBytecode), [true], 'KeelToken(impl)'),
+    tokens: [tokenImpl, tokenImpl, tokenImpl, tokenImpl, tokenImpl],
     factories: [
       await deploy(art(BondFactoryAbi, BondFactoryBytecode)),
       await deploy(art(EquityFactoryAbi, EquityFactoryBytecode)),
@@ -255,6 +262,7 @@ export async function deployKeel(chain: BenchChain, actors: Actors): Promise<Kee
       await deploy(art(StablecoinFactoryAbi, StablecoinFactoryBytecode)),
       await deploy(art(DepositFactoryAbi, DepositFactoryBytecode)),
     ],
+    complianceModules: MODULE_ORDER.map((kind) => modules[kind]),
   };
 
   // The system: one bootstrap call.
@@ -304,11 +312,6 @@ export async function deployKeel(chain: BenchChain, actors: Actors): Promise<Kee
     [issuer, [KYC_TOPIC]],
   );
 
-  // Modules: one instance each, shared by every compliance (state is per compliance).
-  const modules = {} as Record<ModuleKind, Address>;
-  for (const kind of MODULE_ORDER)
-    modules[kind] = await deploy(MODULES[kind], [], MODULE_NAMES[kind].keel);
-
   const createAsset = async (
     label: string,
   ): Promise<{
@@ -327,6 +330,12 @@ export async function deployKeel(chain: BenchChain, actors: Actors): Promise<Kee
         admin: admin.address,
         requiredClaimTopics: [KYC_TOPIC],
         terms: encodeAbiParameters(parseAbiParameters('string, string'), ['A', 'common']),
+        modules: [],
+        cap: 0n,
+        historicalBalances: false,
+        voting: false,
+        roleGrants: [],
+        unpause: false,
       },
     ]);
     const [created] = parseEventLogs({
