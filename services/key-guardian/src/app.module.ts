@@ -1,20 +1,43 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from '@keel/telemetry';
 import type { DataSource } from 'typeorm';
+import type { ApprovalRepository } from './approvals/approval.repository';
+import { ApprovalsController } from './approvals/approvals.controller';
+import type { DecideApprovalUseCase } from './approvals/usecases/decide-approval/decide-approval.usecase';
+import type { ReadApprovalsUseCase } from './approvals/usecases/read-approvals/read-approvals.usecase';
 import { HealthController } from './health/health.controller';
+import type { KeystoreRepository } from './keystore/keystore.repository';
 import { SigningRequestRepository } from './keystore/signing-request.repository';
 import type { CustodyPolicy } from './policy/custody-policy';
+import { PolicyController } from './policy/policy.controller';
+import type { PolicyRepository } from './policy/policy.repository';
 import type { UnifiedSigner } from './signer/unified-signer';
 import { KeySignRequestedHandler } from './signing/handlers/key-sign-requested.handler';
 import { SignTransactionUseCase } from './signing/usecases/sign-transaction/sign-transaction.usecase';
-import { DATA_SOURCE, LOGGER, SIGN_TRANSACTION, UNIFIED_SIGNER } from './tokens';
+import {
+  DATA_SOURCE,
+  DECIDE_APPROVAL,
+  KEYSTORE,
+  LOGGER,
+  POLICIES,
+  READ_APPROVALS,
+  SIGN_TRANSACTION,
+  UNIFIED_SIGNER,
+} from './tokens';
 import { WalletsController } from './wallets/wallets.controller';
+import { ClaimsController } from './claims/claims.controller';
 
 export interface KeyGuardianModuleDeps {
   readonly dataSource: DataSource;
   readonly signer: UnifiedSigner;
   readonly policy: CustodyPolicy;
   readonly logger: Logger;
+  readonly keystore: KeystoreRepository;
+  readonly policies: PolicyRepository;
+  readonly approvals: ApprovalRepository;
+  readonly readApprovals: ReadApprovalsUseCase;
+  readonly decideApproval: DecideApprovalUseCase;
+  readonly signingRequests: SigningRequestRepository;
 }
 
 @Module({})
@@ -22,17 +45,27 @@ export class KeyGuardianModule {
   static register(deps: KeyGuardianModuleDeps): DynamicModule {
     return {
       module: KeyGuardianModule,
-      controllers: [HealthController, WalletsController, KeySignRequestedHandler],
+      controllers: [
+        HealthController,
+        WalletsController,
+        PolicyController,
+        ApprovalsController,
+        KeySignRequestedHandler,
+      ],
       providers: [
         { provide: DATA_SOURCE, useValue: deps.dataSource },
         { provide: UNIFIED_SIGNER, useValue: deps.signer },
         { provide: LOGGER, useValue: deps.logger },
+        { provide: KEYSTORE, useValue: deps.keystore },
+        { provide: POLICIES, useValue: deps.policies },
+        { provide: READ_APPROVALS, useValue: deps.readApprovals },
+        { provide: DECIDE_APPROVAL, useValue: deps.decideApproval },
         {
           provide: SIGN_TRANSACTION,
           useValue: new SignTransactionUseCase(
             deps.signer,
             deps.policy,
-            new SigningRequestRepository(),
+            deps.signingRequests,
             deps.logger,
           ),
         },

@@ -9,6 +9,7 @@ import {
   KeelBusTransport,
 } from '@keel/bus';
 import { openDataSource, OutboxRelay } from '@keel/persistence';
+import { ProblemFilter } from '@keel/http-problem';
 import { createLogger, instrumentRepository, type Logger, NestLogger } from '@keel/telemetry';
 import type { DataSource } from 'typeorm';
 import { KeyGuardianModule } from './app.module';
@@ -16,7 +17,15 @@ import type { KeyGuardianConfig } from './config';
 import { keyGuardianMigrations } from './database/migrations';
 import { EnvelopeCipher } from './keystore/envelope-cipher';
 import { KeystoreRepository } from './keystore/keystore.repository';
-import { AllowAllPolicy, type CustodyPolicy } from './policy/custody-policy';
+import { ApprovalRepository } from './approvals/approval.repository';
+import { ApprovalTimeoutPoller } from './approvals/approval-timeout.poller';
+import { DecideApprovalUseCase } from './approvals/usecases/decide-approval/decide-approval.usecase';
+import { ExpireApprovalsUseCase } from './approvals/usecases/expire-approvals/expire-approvals.usecase';
+import { ReadApprovalsUseCase } from './approvals/usecases/read-approvals/read-approvals.usecase';
+import { ApprovalSettlement } from './approvals/usecases/settle-approval';
+import { SigningRequestRepository } from './keystore/signing-request.repository';
+import { type CustodyPolicy, WalletCustodyPolicy } from './policy/custody-policy';
+import { PolicyRepository } from './policy/policy.repository';
 import { LocalKeystoreSigner } from './signer/local-keystore.signer';
 
 export const SERVICE_NAME = 'key-guardian';
@@ -57,22 +66,37 @@ export async function startKeyGuardian(
         );
   const relay = new OutboxRelay({ dataSource, publisher: bus, logger });
   const cipher = new EnvelopeCipher(config.masterKey, config.masterKeyId);
-  const signer = new LocalKeystoreSigner(
-    instrumentRepository(new KeystoreRepository(dataSource), 'keystore'),
-    cipher,
+  const keystore = instrumentRepository(new KeystoreRepository(dataSource), 'keystore');
+  const signer = new LocalKeystoreSigner(keystore, cipher);
+  const policies = instrumentRepository(new PolicyRepository(dataSource), 'wallet-policy');
+  const approvals = instrumentRepository(new ApprovalRepository(), 'approval');
+  const signingRequests = new SigningRequestRepository();
+  const settlement = new ApprovalSettlement(signer, approvals, signingRequests, policies, logger);
+  const poller = new ApprovalTimeoutPoller(
+    new ExpireApprovalsUseCase(dataSource, approvals, settlement),
+    config.approvalPollIntervalMs,
+    logger,
   );
   const app = await NestFactory.create(
     KeyGuardianModule.register({
       dataSource,
       signer,
-      policy: overrides.policy ?? new AllowAllPolicy(),
+      policy: overrides.policy ?? new WalletCustodyPolicy(policies, approvals),
       logger,
+      keystore,
+      policies,
+      approvals,
+      signingRequests,
+      readApprovals: new ReadApprovalsUseCase(dataSource, approvals),
+      decideApproval: new DecideApprovalUseCase(dataSource, approvals, settlement),
     }),
     { logger: new NestLogger(logger), abortOnError: false },
   );
+  app.useGlobalFilters(new ProblemFilter(logger));
   app.connectMicroservice({ strategy: new KeelBusTransport({ bus, group: SERVICE_NAME }) });
   await app.startAllMicroservices();
   relay.start();
+  poller.start();
   await app.listen(config.httpPort, config.httpHost);
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   logger.info(
@@ -86,6 +110,7 @@ export async function startKeyGuardian(
     dataSource,
     bus,
     close: async () => {
+      await poller.stop();
       await app.close();
       await relay.stop();
       await bus.close();

@@ -29,6 +29,13 @@ export const keyGuardianVariables = {
     fix: 'Set KEEL_KEYSTORE_MASTER_KEY_ID=v1 (change it when the master key rotates)',
     default: 'v1',
   }),
+  approvalPollIntervalMs: variable({
+    env: 'KEEL_APPROVAL_POLL_INTERVAL_MS',
+    schema: shapes.positiveInt(),
+    description: 'how often pending approvals past their deadline are refused (APPROVAL_TIMEOUT)',
+    fix: 'Set KEEL_APPROVAL_POLL_INTERVAL_MS to a positive integer of milliseconds (default 1000).',
+    default: 1000,
+  }),
   httpPort: variable({
     env: 'KEEL_HTTP_PORT',
     schema: shapes.port(),

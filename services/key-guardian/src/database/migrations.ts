@@ -1,7 +1,9 @@
 import { CreateKeystore1795400000000 } from './1795400000000-create-keystore';
 import { SigningRequestApproval1795400000001 } from './1795400000001-signing-request-approval';
+import { CustodyPolicy1796200000000 } from './1796200000000-custody-policy';
 
 export const keyGuardianMigrations = [
   CreateKeystore1795400000000,
   SigningRequestApproval1795400000001,
+  CustodyPolicy1796200000000,
 ];

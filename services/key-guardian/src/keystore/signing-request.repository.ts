@@ -68,4 +68,21 @@ export class SigningRequestRepository {
       ],
     );
   }
+
+  /** A held request is settled: signed after the quorum, or refused (rejection, timeout). */
+  async settle(
+    manager: EntityManager,
+    requestId: string,
+    outcome: { signature: Hex } | { errorCode: string },
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE kg_signing_request SET outcome = $2, signature = $3, error_code = $4 WHERE request_id = $1`,
+      [
+        requestId,
+        'signature' in outcome ? 'signed' : 'refused',
+        'signature' in outcome ? outcome.signature : null,
+        'errorCode' in outcome ? outcome.errorCode : null,
+      ],
+    );
+  }
 }

@@ -75,7 +75,7 @@ export class SignTransactionUseCase {
       return result;
     }
 
-    const outcome = await this.decide(cmd);
+    const outcome = await this.decide(cmd, signingHash, tx.manager);
     await this.requests.insert(tx.manager, {
       requestId: cmd.requestId,
       organizationId: cmd.organizationId,
@@ -102,7 +102,11 @@ export class SignTransactionUseCase {
     return outcome;
   }
 
-  private async decide(cmd: SignTransactionCommand): Promise<KeySignResult> {
+  private async decide(
+    cmd: SignTransactionCommand,
+    signingHash: Hex,
+    manager: EntityManager,
+  ): Promise<KeySignResult> {
     let transaction: UnsignedTransaction;
     try {
       transaction = parseUnsignedTransaction(cmd.unsignedTransaction);
@@ -111,13 +115,19 @@ export class SignTransactionUseCase {
         return this.refused(cmd, { code: 'MALFORMED_TRANSACTION', message: err.message });
       throw err;
     }
-    const decision = await this.policy.evaluate({
-      organizationId: cmd.organizationId,
-      wallet: cmd.signer,
-      operationId: cmd.operationId,
-      requestId: cmd.requestId,
-      transaction,
-    });
+    const decision = await this.policy.evaluate(
+      {
+        organizationId: cmd.organizationId,
+        wallet: cmd.signer,
+        operationId: cmd.operationId,
+        requestId: cmd.requestId,
+        chainId: cmd.chainId,
+        unsignedTransaction: cmd.unsignedTransaction,
+        signingHash,
+        transaction,
+      },
+      manager,
+    );
     switch (decision.kind) {
       case 'allow':
         break;
@@ -128,7 +138,7 @@ export class SignTransactionUseCase {
           details: { rule: decision.rule },
         });
       case 'hold':
-        // Settled later (issue 7) by a signed or refused result under the same request id.
+        // Settled later by a signed or refused result under the same request id (quorum, rejection, timeout).
         return {
           outcome: 'pending-approval',
           requestId: cmd.requestId,
@@ -160,8 +170,10 @@ export class SignTransactionUseCase {
       }
     } catch (err) {
       // Provider outages are retried by the bus (with backoff); everything else is a typed refusal.
-      if (err instanceof SignerError && !err.retryable)
+      if (err instanceof SignerError && !err.retryable) {
+        await this.policy.release?.(cmd.requestId, manager);
         return this.refused(cmd, { code: err.code, message: err.message });
+      }
       throw err;
     }
   }
