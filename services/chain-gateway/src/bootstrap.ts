@@ -76,6 +76,13 @@ export async function startChainGateway(
     logger,
   );
   const relay = new OutboxRelay({ dataSource, publisher: bus, logger });
+  // Fault injection exists for the crash tests only: outside NODE_ENV=test it is ignored.
+  const injectFaults = config.fault !== 'none' && process.env['NODE_ENV'] === 'test';
+  if (config.fault !== 'none' && !injectFaults)
+    logger.warn(
+      { fault: config.fault },
+      'KEEL_FAULT is honoured only under NODE_ENV=test; ignored',
+    );
   const app = await NestFactory.create(
     ChainGatewayModule.register({
       dataSource,
@@ -85,6 +92,14 @@ export async function startChainGateway(
         tracked,
         config.confirmations,
         logger,
+        injectFaults && config.fault === 'crash-after-broadcast'
+          ? {
+              afterBroadcast: () => {
+                logger.warn('KEEL_FAULT=crash-after-broadcast: SIGKILL before the hash is stored');
+                process.kill(process.pid, 'SIGKILL');
+              },
+            }
+          : {},
       ),
     }),
     { logger: new NestLogger(logger), abortOnError: false },

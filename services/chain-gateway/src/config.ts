@@ -60,6 +60,14 @@ export const chainGatewayVariables = {
     fix: 'Set KEEL_RPC_HEALTH_CHECK_INTERVAL_MS=10000',
     default: 10_000,
   }),
+  fault: variable({
+    env: 'KEEL_FAULT',
+    schema: z.enum(['none', 'crash-after-broadcast']),
+    description:
+      'TEST ONLY fault injection, honoured only when NODE_ENV=test: crash-after-broadcast SIGKILLs the process right after a node accepted a transaction, before its hash is stored (the crash test of the signing flow)',
+    fix: 'Leave KEEL_FAULT unset (none) outside tests',
+    default: 'none' as const,
+  }),
   httpPort: variable({
     env: 'KEEL_HTTP_PORT',
     schema: shapes.port(),

@@ -10,6 +10,12 @@ import type { TrackedTransactionRepository } from '../../tracked-transaction.rep
 
 type Tx = { manager: EntityManager; outbox: TransactionOutbox };
 
+/** Test-only crash points (KEEL_FAULT under NODE_ENV=test); none in production. */
+export interface BroadcastFaults {
+  /** Runs once a node accepted the bytes, before the tracked row and the inbox entry commit. */
+  readonly afterBroadcast?: () => void;
+}
+
 /**
  * `broadcast.requested`: send the validated raw bytes through the upstream
  * pool and start tracking their hash. The same bytes twice are one
@@ -23,6 +29,7 @@ export class BroadcastTransactionUseCase {
     private readonly tracked: TrackedTransactionRepository,
     private readonly defaultConfirmations: number,
     private readonly logger: Logger,
+    private readonly faults: BroadcastFaults = {},
   ) {}
 
   async execute(
@@ -89,6 +96,7 @@ export class BroadcastTransactionUseCase {
     const outcome = await this.chain.send(t.chainId, t.rawTx, t.hash);
     switch (outcome.kind) {
       case 'accepted':
+        this.faults.afterBroadcast?.();
         if (t.state === 'dropped')
           await this.tracked.update(tx.manager, t.chainId, t.hash, {
             state: 'pending',
