@@ -298,7 +298,7 @@ describe('transaction-signer', () => {
     expect(rows).toEqual([{ state: 'filled', kind: 'noop' }]);
   });
 
-  it('re-prices a stuck transaction and replaces it with the same nonce', async () => {
+  it('re-prices a stuck transaction and replaces it with the same nonce (broadcast by chain-gateway, not here)', async () => {
     await rpc('evm_setAutomine', [false]);
     try {
       const op = `op-${randomUUID()}`;
@@ -318,6 +318,12 @@ describe('transaction-signer', () => {
       expect(after.maxFeePerGas! * 100n).toBeGreaterThanOrEqual(before.maxFeePerGas! * 110n);
       expect(after.maxPriorityFeePerGas! * 100n).toBeGreaterThanOrEqual(
         before.maxPriorityFeePerGas! * 110n,
+      );
+      // The signer does not send the replacement itself: like a first broadcast, its bytes
+      // go back to the engine and on to chain-gateway (played here by the test).
+      expect(await rpc('eth_getTransactionByHash', [replacement!.hash])).toBeNull();
+      expect(await pool.sendRawTransaction(replacement!.rawTransaction as Hex)).toBe(
+        replacement!.hash,
       );
       await rpc('evm_mine');
       const receipt = await pool.call('receipt', (c) =>

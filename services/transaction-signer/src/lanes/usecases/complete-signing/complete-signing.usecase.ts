@@ -27,8 +27,10 @@ type Tx = { manager: EntityManager; outbox: TransactionOutbox };
  * reservation (payload integrity: nonce, to, calldata, chain id, value,
  * recovered signer) and publish `signature.result` with the raw bytes and the
  * hash derived from them. A refusal or a mismatch fails the operation and
- * turns the reservation into a no-op fill, so the lane keeps no gap. A no-op
- * or a re-priced replacement is broadcast here directly.
+ * turns the reservation into a no-op fill, so the lane keeps no gap. A
+ * re-priced replacement goes the way of a first broadcast (signature.result →
+ * the engine re-checks it → broadcast.requested → chain-gateway, which tracks
+ * its hash); only a no-op fill, which belongs to no operation, is broadcast here.
  */
 export class CompleteSigningUseCase {
   constructor(
@@ -139,7 +141,6 @@ export class CompleteSigningUseCase {
         maxFeePerGas: fees.maxFeePerGas,
         maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
       });
-      await this.broadcast(r, raw);
       const updated: Reservation = {
         ...r,
         rawTx: raw,
@@ -268,6 +269,7 @@ export class CompleteSigningUseCase {
     });
   }
 
+  /** A no-op fill only: operation transactions, replacements included, go through chain-gateway. */
   private async broadcast(r: Reservation, raw: Hex): Promise<void> {
     try {
       await this.chain.sendRaw(r.chainId, raw);
