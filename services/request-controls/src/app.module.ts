@@ -6,7 +6,9 @@ import type { DataSource } from 'typeorm';
 import { AdmissionsModule } from './admissions/admissions.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import type { RequestControlsConfig } from './config';
-import { CONFIG, DATA_SOURCE, EVENT_BUS, LOGGER } from './tokens';
+import { SecretBox } from './crypto/secret-box';
+import { IngressModule } from './ingress/ingress.module';
+import { CONFIG, DATA_SOURCE, EVENT_BUS, LOGGER, SECRET_BOX } from './tokens';
 
 export interface RequestControlsDeps {
   readonly config: RequestControlsConfig;
@@ -26,8 +28,12 @@ class InfrastructureModule {
         { provide: DATA_SOURCE, useValue: deps.dataSource },
         { provide: EVENT_BUS, useValue: deps.bus },
         { provide: LOGGER, useValue: deps.logger },
+        {
+          provide: SECRET_BOX,
+          useValue: deps.config.encryptionKey ? new SecretBox(deps.config.encryptionKey) : null,
+        },
       ],
-      exports: [CONFIG, DATA_SOURCE, EVENT_BUS, LOGGER],
+      exports: [CONFIG, DATA_SOURCE, EVENT_BUS, LOGGER, SECRET_BOX],
     };
   }
 }
@@ -37,7 +43,12 @@ export class RequestControlsModule {
   static register(deps: RequestControlsDeps): DynamicModule {
     return {
       module: RequestControlsModule,
-      imports: [InfrastructureModule.register(deps), ApiKeysModule, AdmissionsModule],
+      imports: [
+        InfrastructureModule.register(deps),
+        ApiKeysModule,
+        AdmissionsModule,
+        IngressModule,
+      ],
       controllers: [HealthController],
     };
   }

@@ -15,6 +15,11 @@ export async function startRequestControls(
   const config = loadRequestControlsConfig(env);
   const log = logger ?? createLogger({ service: 'request-controls', level: config.logLevel });
   const dataSource = await openDatabase(config.databaseUrl);
+  if (!config.encryptionKey) {
+    log.warn(
+      'REQUEST_CONTROLS_ENCRYPTION_KEY is not set: API keys issued now cannot sign Kafka ingress messages (set it to `openssl rand -base64 32`)',
+    );
+  }
   const bus = createBus(config, 'request-controls', log);
   const relay = new OutboxRelay({ dataSource, publisher: bus, logger: log });
   relay.start();

@@ -6,6 +6,7 @@ import {
   logVariables,
 } from '@keel/service-runtime';
 import { z } from 'zod';
+import { ingressVariables } from './ingress/ingress.variables';
 
 /** `REQUEST_CONTROLS_ENCRYPTION_KEY`: base64 (or base64url) of exactly 32 bytes; null otherwise. */
 export function decodeEncryptionKey(value: string): Buffer | null {
@@ -19,6 +20,7 @@ export const requestControlsVariables = {
   ...busVariables,
   ...databaseVariables,
   ...httpVariables,
+  ...ingressVariables,
   bootstrapAdminKey: variable({
     env: 'KEEL_BOOTSTRAP_ADMIN_KEY',
     schema: z

@@ -10,5 +10,6 @@ import { AuthorizeSubmittedOperationUseCase } from './usecases/authorize-submitt
   imports: [ApiKeysModule],
   controllers: [AdmissionsController, OperationSubmittedHandler],
   providers: [IdempotencyRepository, AdmitOperationUseCase, AuthorizeSubmittedOperationUseCase],
+  exports: [AdmitOperationUseCase],
 })
 export class AdmissionsModule {}

@@ -54,11 +54,19 @@ export class ApiKeyRepository {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
-  async insert(key: Omit<ApiKeyRecord, 'createdAt' | 'revokedAt'>): Promise<ApiKeyRecord> {
+  /**
+   * Inserts a key (idempotent by id). `ingressKeySealed` is the sealed ingress
+   * signing key; a re-installed key with the same secret gets it when it had none.
+   */
+  async insert(
+    key: Omit<ApiKeyRecord, 'createdAt' | 'revokedAt'> & { ingressKeySealed?: string | null },
+  ): Promise<ApiKeyRecord> {
     const rows: ApiKeyRow[] = await this.ds.query(
-      `INSERT INTO api_keys (id, organization_id, name, secret_hash, scope, roles, assets, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id
+      `INSERT INTO api_keys (id, organization_id, name, secret_hash, scope, roles, assets, created_by, ingress_key_sealed)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (id) DO UPDATE SET ingress_key_sealed = CASE
+         WHEN api_keys.ingress_key_sealed IS NULL AND api_keys.secret_hash = EXCLUDED.secret_hash
+         THEN EXCLUDED.ingress_key_sealed ELSE api_keys.ingress_key_sealed END
        RETURNING *`,
       [
         key.id,
@@ -69,6 +77,7 @@ export class ApiKeyRepository {
         key.roles,
         key.assets,
         key.createdBy,
+        key.ingressKeySealed ?? null,
       ],
     );
     return toRecord(rows[0]!);

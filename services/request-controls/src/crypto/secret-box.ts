@@ -58,10 +58,3 @@ export class SecretBox {
     }
   }
 }
-
-/** Decodes `REQUEST_CONTROLS_ENCRYPTION_KEY` (base64 of 32 bytes); null when it is not one. */
-export function decodeEncryptionKey(value: string): Buffer | null {
-  if (!/^[A-Za-z0-9+/]{43}=$|^[A-Za-z0-9_-]{43}$/.test(value)) return null;
-  const key = Buffer.from(value, value.endsWith('=') || /[+/]/.test(value) ? 'base64' : 'base64url');
-  return key.length === 32 ? key : null;
-}

@@ -4,6 +4,7 @@ import {
   assetOf,
   authorizeOperation,
   canonicalJson,
+  type OperationRequest,
   type ParsedOperation,
   parseOperation,
   type Principal,
@@ -67,8 +68,21 @@ export class AdmitOperationUseCase {
 
   async execute(command: AdmitOperationCommand): Promise<Admission> {
     const principal = await this.authenticate.execute(command.apiKey);
-    const operation = checkOperation(principal, command.request.type, command.request.params);
-    const signer = command.request.signer;
+    return this.admitFor(principal, command.idempotencyKey, command.request);
+  }
+
+  /**
+   * The admission of an already authenticated principal (HTTP after its key
+   * check, Kafka ingress after its message signature check): the same
+   * validation, authorization and idempotency for both entry points.
+   */
+  async admitFor(
+    principal: Principal,
+    idempotencyKey: string,
+    request: OperationRequest,
+  ): Promise<Admission> {
+    const operation = checkOperation(principal, request.type, request.params);
+    const signer = request.signer;
     const requestHash = createHash('sha256')
       .update(
         canonicalJson({
@@ -80,7 +94,7 @@ export class AdmitOperationUseCase {
       .digest('hex');
     const { created, record } = await this.idempotency.reserve(
       principal.organizationId,
-      command.idempotencyKey,
+      idempotencyKey,
       requestHash,
       uuidv7(),
       principal.subjectId,

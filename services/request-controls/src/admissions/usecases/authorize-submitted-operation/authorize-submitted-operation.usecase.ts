@@ -34,6 +34,9 @@ export class AuthorizeSubmittedOperationUseCase {
 
     let roles: string[] = [];
     switch (p.submittedBy.kind) {
+      // Ingress submissions are published by request controls itself once the message
+      // signature checked out; their id is the signing API key, re-checked here like HTTP's.
+      case 'ingress':
       case 'api-key': {
         const principal = await this.authenticate.principalOf(p.submittedBy.id);
         if (!principal) return reject('UNAUTHENTICATED', 'The API key is unknown or was revoked.');
@@ -65,12 +68,6 @@ export class AuthorizeSubmittedOperationUseCase {
         // Trusted internal callers (add-on services) are authorized by deployment.
         roles = ['internal'];
         break;
-      case 'ingress':
-        // Kafka ingress with per-message authentication arrives with issue 7.
-        return reject(
-          'INGRESS_NOT_SUPPORTED',
-          'Operations from the ingress topic are not accepted yet.',
-        );
     }
 
     await outbox.publish(

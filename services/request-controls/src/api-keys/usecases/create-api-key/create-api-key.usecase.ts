@@ -1,7 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type Principal, problems } from '@keel/operations';
 import { ApiKeyRepository } from '../../api-key.repository';
 import { generateApiKey, hashSecret } from '../../api-key-secret';
+import type { SecretBox } from '../../../crypto/secret-box';
+import { sealIngressSigningKey } from '../../../ingress/ingress-signing-key';
+import { SECRET_BOX } from '../../../tokens';
 import type { CreateApiKeyCommand } from './create-api-key.command';
 
 export interface CreatedApiKey {
@@ -19,7 +22,10 @@ export interface CreatedApiKey {
 /** An admin key creates keys for its own organization. */
 @Injectable()
 export class CreateApiKeyUseCase {
-  constructor(private readonly keys: ApiKeyRepository) {}
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    @Inject(SECRET_BOX) private readonly box: SecretBox | null,
+  ) {}
 
   async execute(admin: Principal, command: CreateApiKeyCommand): Promise<CreatedApiKey> {
     if (!admin.roles.includes('admin') || admin.scope !== 'read-write') {
@@ -33,6 +39,8 @@ export class CreateApiKeyUseCase {
       organizationId: admin.organizationId,
       name: command.name,
       secretHash: hashSecret(generated.secret),
+      // The only moment the secret is known: derive and seal the Kafka ingress signing key.
+      ingressKeySealed: sealIngressSigningKey(this.box, generated.id, generated.secret),
       scope: command.scope,
       roles: command.roles,
       assets: command.assets,
@@ -57,6 +65,7 @@ export class CreateApiKeyUseCase {
       organizationId,
       name: 'bootstrap admin',
       secretHash: hashSecret(secret),
+      ingressKeySealed: sealIngressSigningKey(this.box, id, secret),
       scope: 'read-write',
       roles: ['admin'],
       assets: [],
