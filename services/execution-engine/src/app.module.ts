@@ -3,6 +3,7 @@ import type { EventBus } from '@keel/bus';
 import { HealthController } from '@keel/http-problem';
 import type { Logger } from '@keel/telemetry';
 import type { DataSource } from 'typeorm';
+import { CancellationModule } from './cancellation/cancellation.module';
 import { PipelineModule } from './pipeline/pipeline.module';
 import { ReadsModule } from './reads/reads.module';
 import type { ExecutionEngineConfig } from './config';
@@ -37,7 +38,12 @@ export class ExecutionEngineModule {
   static register(deps: ExecutionEngineDeps): DynamicModule {
     return {
       module: ExecutionEngineModule,
-      imports: [InfrastructureModule.register(deps), PipelineModule, ReadsModule],
+      imports: [
+        InfrastructureModule.register(deps),
+        PipelineModule,
+        ReadsModule,
+        CancellationModule,
+      ],
       controllers: [HealthController],
     };
   }

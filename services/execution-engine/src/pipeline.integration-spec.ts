@@ -1,6 +1,6 @@
 import { EventBus, KafkaBusDriver } from '@keel/bus';
 import { createEvent, type KeelEvent, type TopicName } from '@keel/events';
-import type { OperationView } from '@keel/operations';
+import { type OperationView, problemSchema } from '@keel/operations';
 import {
   createTestDatabase,
   freePort,
@@ -18,9 +18,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The engine as its own process over the Kafka mock cluster; this suite plays
 // request controls, the compliance simulator, the signer and the chain gateway.
-const account = privateKeyToAccount(
-  '0xac0974bec39a17e36ba4a4b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
-);
+const accountKey = '0xac0974bec39a17e36ba4a4b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
+const account = privateKeyToAccount(accountKey);
+/** Another key: a payload it signed recovers to a signer other than the prepared one. */
+const otherKey = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
 const org = 'org-engine';
 const asset = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 const holder = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
@@ -43,6 +44,7 @@ function startEngine(): ManagedProcess {
       KEEL_KAFKA_BROKERS: kafka.bootstrapServers,
       KEEL_CHAIN_ID: String(CHAIN_ID),
       KEEL_LOG_LEVEL: 'warn',
+      KEEL_COMPLIANCE_RETRIES: '2',
     },
   });
 }
@@ -92,6 +94,18 @@ async function view(id: string): Promise<OperationView> {
     `http://127.0.0.1:${port}/internal/v1/operations/${id}?organizationId=${org}`,
   );
   return (await res.json()) as OperationView;
+}
+
+async function cancel(
+  id: string,
+  organizationId = org,
+  body: Record<string, unknown> = { requestedBy: 'apikey:k1' },
+): Promise<Response> {
+  return fetch(`http://127.0.0.1:${port}/internal/v1/operations/${id}/cancel`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ organizationId, ...body }),
+  });
 }
 
 async function until(id: string, status: string): Promise<OperationView> {
@@ -403,5 +417,132 @@ describe('execution engine pipeline', () => {
     expect(done.history.filter((h) => h.status === 'BROADCASTING')).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(eventsOf('keel.broadcast.requested.v1', id)).toHaveLength(1);
+  });
+  it.each([
+    ['nonce', { nonce: 41 }],
+    ['to', { to: holder }],
+    ['calldata', { data: '0xdeadbeef' }],
+    ['chainId', { chainId: CHAIN_ID + 1 }],
+    ['value', { value: 1n }],
+    ['signer', { key: otherKey }],
+  ] as const)(
+    'refuses a signed payload with a tampered %s between signing and broadcast: PAYLOAD_MISMATCH, nothing broadcast',
+    async (field, tamper) => {
+      const id = await submit('token.mint', { asset, to: holder, amount: '11' });
+      await next('keel.compliance.requested.v1', id);
+      await publish('keel.compliance.result.v1', id, {
+        operationId: id,
+        transactionIndex: 0,
+        allowed: true,
+        modules: [],
+        gasEstimate: '60000',
+      });
+      const req = await next('keel.signature.requested.v1', id);
+      const signer = privateKeyToAccount('key' in tamper ? tamper.key : accountKey);
+      const raw = await signer.signTransaction({
+        type: 'eip1559',
+        chainId: 'chainId' in tamper ? tamper.chainId : req.payload.call.chainId,
+        nonce: 'nonce' in tamper ? tamper.nonce : 40,
+        to: 'to' in tamper ? tamper.to : (req.payload.call.to as Hex),
+        data: 'data' in tamper ? tamper.data : (req.payload.call.data as Hex),
+        value: 'value' in tamper ? tamper.value : BigInt(req.payload.call.value),
+        gas: 100_000n,
+        maxFeePerGas: 2_000_000_000n,
+        maxPriorityFeePerGas: 1_000_000_000n,
+      });
+      await publish('keel.signature.result.v1', id, {
+        outcome: 'signed',
+        operationId: id,
+        transactionIndex: 0,
+        chainId: CHAIN_ID,
+        signer: account.address,
+        nonce: '40',
+        rawTransaction: raw,
+        hash: keccak256(raw),
+      });
+      const failed = await until(id, 'FAILED');
+      expect(failed.subStatus).toBe('PAYLOAD_MISMATCH');
+      const mismatches = (failed.error?.details as { mismatches: { field: string }[] }).mismatches;
+      expect(mismatches.map((m) => m.field)).toEqual([field]);
+      expect(failed.transactions[0]).toMatchObject({ hash: null });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(eventsOf('keel.broadcast.requested.v1', id)).toHaveLength(0);
+    },
+  );
+
+  it('cancels an operation before SIGNING: CANCELLED, a late compliance pass is ignored, nothing is signed', async () => {
+    const id = await submit('token.transfer', { asset, to: holder, amount: '4' });
+    await next('keel.compliance.requested.v1', id);
+    const res = await cancel(id);
+    expect(res.status).toBe(200);
+    const cancelled = (await res.json()) as OperationView;
+    expect(cancelled).toMatchObject({ status: 'CANCELLED', subStatus: 'CANCELLED_BY_REQUEST' });
+    expect(cancelled.error).toMatchObject({
+      code: 'CANCELLED',
+      details: { requestedBy: 'apikey:k1', previousStatus: 'PREPARING' },
+    });
+    await publish('keel.compliance.result.v1', id, {
+      operationId: id,
+      transactionIndex: 0,
+      allowed: true,
+      modules: [],
+      gasEstimate: '50000',
+    });
+    // Cancelling again answers the same view.
+    expect(((await (await cancel(id)).json()) as OperationView).status).toBe('CANCELLED');
+    await waitUntil('CANCELLED status event', async () =>
+      eventsOf('keel.operation.status.v1', id).some((e) => e.payload.status === 'CANCELLED'),
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await view(id)).status).toBe('CANCELLED');
+    expect(eventsOf('keel.signature.requested.v1', id)).toHaveLength(0);
+  });
+
+  it('refuses to cancel from SIGNING on with 409 OPERATION_NOT_CANCELLABLE; unknown or foreign ids are 404', async () => {
+    const id = await submit('token.transfer', { asset, to: holder, amount: '4' });
+    await next('keel.compliance.requested.v1', id);
+    await publish('keel.compliance.result.v1', id, {
+      operationId: id,
+      transactionIndex: 0,
+      allowed: true,
+      modules: [],
+      gasEstimate: '50000',
+    });
+    await next('keel.signature.requested.v1', id);
+    const refused = await cancel(id);
+    expect(refused.status).toBe(409);
+    const body = problemSchema.parse(await refused.json());
+    expect(body.error).toMatchObject({
+      category: 'conflict',
+      retryable: false,
+      details: { code: 'OPERATION_NOT_CANCELLABLE', status: 'SIGNING' },
+    });
+    expect((await view(id)).status).toBe('SIGNING');
+    expect((await cancel(uuidv7())).status).toBe(404);
+    expect((await cancel(id, 'another-org')).status).toBe(404);
+    expect((await cancel(id, org, { requestedBy: 7 })).status).toBe(422);
+  });
+
+  it('dead-letters an operation whose compliance simulation keeps failing on infrastructure after every retry', async () => {
+    const id = await submit('token.transfer', { asset, to: holder, amount: '2' });
+    // KEEL_COMPLIANCE_RETRIES is 2 here: three attempts in all, each answered "could not run".
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await next('keel.compliance.requested.v1', id, attempt);
+      await publish('keel.compliance.result.v1', id, {
+        operationId: id,
+        transactionIndex: 0,
+        allowed: false,
+        modules: [],
+        error: { code: 'RPC_UNAVAILABLE', message: 'upstream down', retryable: true },
+      });
+    }
+    const dead = await until(id, 'DEAD_LETTER');
+    expect(dead.subStatus).toBe('RETRIES_EXHAUSTED');
+    expect(dead.error).toMatchObject({
+      code: 'RETRIES_EXHAUSTED',
+      details: { stage: 'PREPARING', attempts: 3, cause: 'RPC_UNAVAILABLE' },
+    });
+    expect(eventsOf('keel.compliance.requested.v1', id)).toHaveLength(3);
+    expect(eventsOf('keel.signature.requested.v1', id)).toHaveLength(0);
   });
 });

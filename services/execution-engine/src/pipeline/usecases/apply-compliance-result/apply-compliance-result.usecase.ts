@@ -45,6 +45,23 @@ export class ApplyComplianceResultUseCase {
         });
         return;
       }
+      if (r.error.retryable) {
+        // Infrastructure kept failing through every retry: not a verdict on the operation, so
+        // DEAD_LETTER (an operator looks at it) rather than FAILED.
+        await this.journal.transition(tx, op, 'DEAD_LETTER', {
+          subStatus: 'RETRIES_EXHAUSTED',
+          error: {
+            code: 'RETRIES_EXHAUSTED',
+            message: `The compliance simulation could not run after ${op.complianceAttempts + 1} attempts: ${r.error.message}`,
+            details: {
+              stage: 'PREPARING',
+              attempts: op.complianceAttempts + 1,
+              cause: r.error.code,
+            },
+          },
+        });
+        return;
+      }
       await this.journal.fail(tx, op, 'PREPARATION_FAILED', {
         code: r.error.code,
         message: `The compliance simulation could not run: ${r.error.message}`,
