@@ -162,6 +162,11 @@ export async function startE2eStack(
     KEEL_DATABASE_URL: rcDb!,
     KEEL_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
     KEEL_BOOTSTRAP_ORGANIZATION: ORG,
+    // Seals the Kafka ingress signing keys of the API keys it issues (test-only value).
+    REQUEST_CONTROLS_ENCRYPTION_KEY: Buffer.from(
+      keccak256(toHex('e2e request-controls key')).slice(2),
+      'hex',
+    ).toString('base64'),
   });
   await start('execution-engine', {
     KEEL_DATABASE_URL: engineDb!,
