@@ -248,4 +248,35 @@ describe('operations over HTTP', () => {
     ];
     expect(a.error.category).toBe(b.error.category);
   });
+  it('cancels an operation before it is signed; from SIGNING on the answer is 409 OPERATION_NOT_CANCELLABLE', async () => {
+    const id = await submit('token.pause', { asset }, 'flow-c1');
+    await waitUntil(
+      `compliance.requested ${id}`,
+      async () => complianceRequests.some((e) => e.correlationId === id),
+      { timeoutMs: 45_000 },
+    );
+    const cancel = (opId: string, key?: string) =>
+      api(`/api/v1/operations/${opId}/cancel`, { method: 'POST', ...(key ? { key } : {}) });
+    expect((await cancel(id, OTHER_ORG_KEY)).status).toBe(404);
+    expect((await cancel(id, 'keel_nope0000_' + 'x'.repeat(43))).status).toBe(401);
+    const res = await cancel(id);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as OperationView).status).toBe('CANCELLED');
+    const view = await getOp(id);
+    expect(view).toMatchObject({ status: 'CANCELLED', subStatus: 'CANCELLED_BY_REQUEST' });
+    expect(view.history.at(-1)?.status).toBe('CANCELLED');
+
+    const signing = await submit('token.pause', { asset }, 'flow-c2');
+    await answerCompliance(signing, { allowed: true, modules: [], gasEstimate: '40000' });
+    await waitUntil('SIGNING', async () => (await getOp(signing)).status === 'SIGNING', {
+      timeoutMs: 30_000,
+    });
+    const refused = await cancel(signing);
+    expect(refused.status).toBe(409);
+    expect(problemSchema.parse(await refused.json()).error).toMatchObject({
+      category: 'conflict',
+      details: { code: 'OPERATION_NOT_CANCELLABLE', status: 'SIGNING' },
+    });
+    expect((await getOp(signing)).status).toBe('SIGNING');
+  });
 });

@@ -17,6 +17,15 @@ export class ExecutionEngineRepository {
     );
   }
 
+  /** Cancels an operation that has not been signed yet (409 from the engine otherwise). */
+  cancel(organizationId: string, id: string, requestedBy: string): Promise<OperationView> {
+    return callService(
+      this.config.executionEngineUrl,
+      `/internal/v1/operations/${encodeURIComponent(id)}/cancel`,
+      { method: 'POST', body: { organizationId, requestedBy } },
+    );
+  }
+
   list(organizationId: string, query: OperationListQuery): Promise<OperationList> {
     const q = new URLSearchParams({ organizationId, limit: String(query.limit) });
     for (const k of ['status', 'type', 'signer', 'cursor'] as const) {

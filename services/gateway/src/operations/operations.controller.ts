@@ -22,6 +22,7 @@ import {
 } from '@nestjs/swagger';
 import type { OperationList, OperationView } from '@keel/operations';
 import { PresentedApiKey } from '../access/api-key.header';
+import { CancelOperationUseCase } from './usecases/cancel-operation/cancel-operation.usecase';
 import { GetOperationUseCase } from './usecases/get-operation/get-operation.usecase';
 import { ListOperationsUseCase } from './usecases/list-operations/list-operations.usecase';
 import { StreamOperationEventsUseCase } from './usecases/stream-operation-events/stream-operation-events.usecase';
@@ -39,6 +40,7 @@ export class OperationsController {
     private readonly getOne: GetOperationUseCase,
     private readonly list: ListOperationsUseCase,
     private readonly events: StreamOperationEventsUseCase,
+    private readonly cancelOne: CancelOperationUseCase,
   ) {}
 
   @Post()
@@ -94,6 +96,27 @@ export class OperationsController {
     @Param('id') id: string,
   ): Promise<OperationView> {
     return this.getOne.execute(apiKey, id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Cancel an operation before it is signed (RECEIVED, QUEUED or PREPARING): it ends CANCELLED, nothing is sent.',
+  })
+  @ApiResponse({ status: 200, schema: { $ref: '#/components/schemas/Operation' } })
+  @ApiResponse({ status: 404, schema: { $ref: '#/components/schemas/Problem' } })
+  @ApiResponse({
+    status: 409,
+    description:
+      'OPERATION_NOT_CANCELLABLE (details.code): the operation is SIGNING or later, or already ended',
+    schema: { $ref: '#/components/schemas/Problem' },
+  })
+  async cancel(
+    @PresentedApiKey() apiKey: string | undefined,
+    @Param('id') id: string,
+  ): Promise<OperationView> {
+    return this.cancelOne.execute(apiKey, id);
   }
 
   @Get(':id/events')

@@ -3,6 +3,7 @@ import { AccessModule } from '../access/access.module';
 import { ExecutionEngineRepository } from './execution-engine.repository';
 import { OperationSubmissionPublisher } from './operation-submission.publisher';
 import { OperationsController } from './operations.controller';
+import { CancelOperationUseCase } from './usecases/cancel-operation/cancel-operation.usecase';
 import { GetOperationUseCase } from './usecases/get-operation/get-operation.usecase';
 import { ListOperationsUseCase } from './usecases/list-operations/list-operations.usecase';
 import { StreamOperationEventsUseCase } from './usecases/stream-operation-events/stream-operation-events.usecase';
@@ -18,6 +19,7 @@ import { SubmitOperationUseCase } from './usecases/submit-operation/submit-opera
     GetOperationUseCase,
     ListOperationsUseCase,
     StreamOperationEventsUseCase,
+    CancelOperationUseCase,
   ],
 })
 export class OperationsModule {}
