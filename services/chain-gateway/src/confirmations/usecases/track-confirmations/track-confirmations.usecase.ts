@@ -1,5 +1,6 @@
 import { inTransaction } from '@keel/persistence';
 import type { Logger } from '@keel/telemetry';
+import type { TransactionReceipt } from 'viem';
 import type { DataSource } from 'typeorm';
 import type { ChainRepository } from '../../../chain/chain.repository';
 import {
@@ -21,31 +22,81 @@ import type {
  * published (the engine returns the operation to CONFIRMING) and the same
  * bytes are broadcast again. Confirmed transactions stay watched for
  * `reorgWindow` blocks, then become final.
+ *
+ * One tick looks all open receipts up concurrently (bounded) and opens a
+ * database transaction only for the transactions whose state changes. A
+ * pending transaction the node does not know as mined is broadcast again at
+ * most every `rebroadcastAfterMs` (and on its first tick in this process, so
+ * a restart re-sends what a crash may have lost).
  */
 export class TrackConfirmationsUseCase {
+  private readonly lastSent = new Map<string, number>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly chain: ChainRepository,
     private readonly tracked: TrackedTransactionRepository,
     private readonly reorgWindow: number,
     private readonly logger: Logger,
+    private readonly concurrency = 16,
+    private readonly rebroadcastAfterMs = 10_000,
   ) {}
 
   async tick(chainId: number): Promise<void> {
     const open = await this.tracked.open(chainId);
-    if (open.length === 0) return;
+    if (open.length === 0) {
+      this.lastSent.clear();
+      return;
+    }
     const head = await this.chain.head(chainId);
-    for (const t of open) await this.follow(t, head);
+    const receipts = await mapLimit(open, this.concurrency, (t) =>
+      this.chain.receipt(chainId, t.hash),
+    );
+    const now = Date.now();
+    const changed: { t: TrackedTransaction; receipt: TransactionReceipt | null }[] = [];
+    const live = new Set<string>();
+    open.forEach((t, i) => {
+      live.add(t.hash);
+      const receipt = receipts[i] ?? null;
+      if (this.changes(t, receipt, head, now)) changed.push({ t, receipt });
+    });
+    for (const hash of this.lastSent.keys()) if (!live.has(hash)) this.lastSent.delete(hash);
+    await mapLimit(changed, this.concurrency, ({ t, receipt }) => this.follow(t, head, receipt));
   }
 
-  private async follow(snapshot: TrackedTransaction, head: bigint): Promise<void> {
+  /** Whether a tracked transaction needs a write (or a re-broadcast) given its receipt now. */
+  private changes(
+    t: TrackedTransaction,
+    receipt: TransactionReceipt | null,
+    head: bigint,
+    now: number,
+  ): boolean {
+    if (!receipt) {
+      if (t.state !== 'pending') return true; // re-orged out
+      const sent = this.lastSent.get(t.hash);
+      if (sent !== undefined && now - sent < this.rebroadcastAfterMs) return false;
+      this.lastSent.set(t.hash, now);
+      return true;
+    }
+    if (t.state === 'pending') return true;
+    if (t.blockHash !== null && t.blockHash.toLowerCase() !== receipt.blockHash.toLowerCase())
+      return true;
+    const depth = head >= receipt.blockNumber ? head - receipt.blockNumber + 1n : 1n;
+    if (t.state === 'included') return Number(depth) >= t.confirmationsRequired;
+    return t.state === 'confirmed' && depth > BigInt(this.reorgWindow);
+  }
+
+  private async follow(
+    snapshot: TrackedTransaction,
+    head: bigint,
+    receipt: TransactionReceipt | null,
+  ): Promise<void> {
     await inTransaction(
       this.dataSource,
       { organizationId: snapshot.organizationId, correlationId: snapshot.operationId },
       async (tx) => {
         const t = await this.tracked.lock(tx.manager, snapshot.chainId, snapshot.hash);
         if (!t || t.state === 'final' || t.state === 'dropped') return;
-        const receipt = await this.chain.receipt(t.chainId, t.hash);
         if (!receipt) {
           if (t.state === 'included' || t.state === 'confirmed') {
             await tx.outbox.publish('keel.receipt.v1', reorgedReceipt(t));
@@ -111,4 +162,19 @@ export class TrackConfirmationsUseCase {
       },
     );
   }
+}
+
+/** Maps with at most `limit` calls in flight; results in input order. */
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
