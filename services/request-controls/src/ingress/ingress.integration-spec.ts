@@ -33,6 +33,7 @@ const mint = { type: 'token.mint', params: { asset, to: holder, amount: '1000' }
 let db: TestDatabaseHandle;
 let kafka: KafkaMockHandle;
 let service: RunningService;
+let serviceEnv: Record<string, string>;
 let producer: Producer;
 let observer: EventBus;
 const answers: { event: KeelEvent<'keel.ingress.status.v1'>; key: string | null }[] = [];
@@ -128,7 +129,7 @@ beforeAll(async () => {
     createTestDatabase({ prefix: 'rc_ingress' }),
     startKafkaMock({ brokers: 1 }),
   ]);
-  service = await startRequestControls({
+  serviceEnv = {
     KEEL_DATABASE_URL: db.url,
     KEEL_HTTP_PORT: String(await freePort()),
     KEEL_KAFKA_BROKERS: kafka.bootstrapServers,
@@ -136,7 +137,8 @@ beforeAll(async () => {
     KEEL_BOOTSTRAP_ORGANIZATION: ORG,
     REQUEST_CONTROLS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     KEEL_LOG_LEVEL: 'silent',
-  });
+  };
+  service = await startRequestControls(serviceEnv);
   keys.minter = await createKey('read-write', ['supply-manager']);
   keys.readOnly = await createKey('read', ['supply-manager']);
   keys.viewer = await createKey('read-write', ['viewer']);
@@ -367,6 +369,19 @@ describe('Kafka ingress', () => {
       .filter((l) => l.key === notJson || l.key === 'some-other-key')
       .map((l) => l.reason);
     expect(reasons).toEqual(['malformed', 'malformed']);
+  });
+
+  it('loses nothing across a restart: a message produced while request controls is down is admitted when it is back', async () => {
+    await service.close();
+    const correlationId = cid('restart');
+    await produce(
+      signIngressMessage(keys.minter, { organizationId: ORG, correlationId, request: mint }),
+    );
+    service = await startRequestControls(serviceEnv);
+    const answer = await answerFor(correlationId, 'accepted');
+    await waitUntil('operation.accepted after restart', async () =>
+      accepted.some((e) => e.payload.operationId === answer.operationId),
+    );
   });
 
   it('never executes a refused message', async () => {
