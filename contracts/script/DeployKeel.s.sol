@@ -25,6 +25,10 @@ import {KeelClaimIssuer} from "../src/identity/KeelClaimIssuer.sol";
 import {GlobalCompliance} from "../src/compliance/GlobalCompliance.sol";
 import {ModularCompliance} from "../src/compliance/ModularCompliance.sol";
 import {KeelToken} from "../src/token/KeelToken.sol";
+import {KeelBondToken} from "../src/token/KeelBondToken.sol";
+import {KeelEquityToken} from "../src/token/KeelEquityToken.sol";
+import {KeelFundToken} from "../src/token/KeelFundToken.sol";
+import {KeelStablecoinToken} from "../src/token/KeelStablecoinToken.sol";
 import {AddressAllowListModule} from "../src/compliance/modules/AddressAllowListModule.sol";
 import {AddressBlockListModule} from "../src/compliance/modules/AddressBlockListModule.sol";
 import {CountryAllowListModule} from "../src/compliance/modules/CountryAllowListModule.sol";
@@ -119,10 +123,11 @@ contract DeployKeel {
         i.claimIssuer = address(new KeelClaimIssuer(true));
         i.globalCompliance = address(new GlobalCompliance(true));
         i.compliance = address(new ModularCompliance(true));
-        address token = address(new KeelToken(true));
-        for (uint256 k = 0; k < 5; ++k) {
-            i.tokens[k] = token;
-        }
+        i.tokens[0] = address(new KeelBondToken(true));
+        i.tokens[1] = address(new KeelEquityToken(true));
+        i.tokens[2] = address(new KeelFundToken(true));
+        i.tokens[3] = address(new KeelStablecoinToken(true));
+        i.tokens[4] = address(new KeelToken(true));
         i.complianceModules = new address[](11);
         i.complianceModules[0] = address(new CountryAllowListModule());
         i.complianceModules[1] = address(new CountryBlockListModule());
@@ -148,8 +153,9 @@ contract DeployKeel {
     {
         uint256[] memory topics = new uint256[](1);
         topics[0] = KYC_TOPIC;
+        // The sample bond is denominated in the sample stablecoin (created first).
         bytes[5] memory terms = [
-            abi.encode(uint256(1000e18), uint64(block.timestamp + 365 days), s.factories[3]),
+            bytes(""),
             abi.encode("A", "common"),
             abi.encode(uint16(150), "institutional"),
             abi.encode("USD", uint256(1001)),
@@ -157,7 +163,10 @@ contract DeployKeel {
         ];
         string[5] memory names = ["Keel Sample Bond", "Keel Sample Equity", "Keel Sample Fund", "Keel Sample Dollar", "Keel Sample Deposit"];
         string[5] memory symbols = ["KSBND", "KSEQ", "KSFND", "KSUSD", "KSDEP"];
-        for (uint256 k = 0; k < 5; ++k) {
+        uint8[5] memory order = [3, 0, 1, 2, 4];
+        for (uint256 o = 0; o < 5; ++o) {
+            uint256 k = order[o];
+            if (k == 0) terms[0] = abi.encode(uint256(1000e18), uint64(block.timestamp + 365 days), a[3].token);
             a[k] = AssetFactory(s.factories[k]).createAsset(
                 AssetFactory.AssetRequest({
                     name: names[k],
@@ -170,7 +179,7 @@ contract DeployKeel {
                     modules: new AssetFactory.ComplianceModule[](0),
                     cap: 0,
                     historicalBalances: false,
-                    voting: false,
+                    voting: k == 1,
                     roleGrants: new AssetFactory.RoleGrant[](0),
                     unpause: false
                 })
@@ -233,7 +242,11 @@ contract DeployKeel {
         vm.serializeAddress(o, "KeelClaimIssuer", i.claimIssuer);
         vm.serializeAddress(o, "GlobalCompliance", i.globalCompliance);
         vm.serializeAddress(o, "ModularCompliance", i.compliance);
-        vm.serializeAddress(o, "KeelToken", i.tokens[1]);
+        vm.serializeAddress(o, "KeelBondToken", i.tokens[0]);
+        vm.serializeAddress(o, "KeelEquityToken", i.tokens[1]);
+        vm.serializeAddress(o, "KeelFundToken", i.tokens[2]);
+        vm.serializeAddress(o, "KeelStablecoinToken", i.tokens[3]);
+        vm.serializeAddress(o, "KeelToken", i.tokens[4]);
         vm.serializeAddress(o, "BondFactory", i.factories[0]);
         vm.serializeAddress(o, "EquityFactory", i.factories[1]);
         vm.serializeAddress(o, "FundFactory", i.factories[2]);

@@ -185,19 +185,13 @@ contract KeelToken is
     // ---------------------------------------------------------------- supply
 
     function mint(address to, uint256 amount) public onlyRole(KeelRoles.SUPPLY_MANAGEMENT_ROLE) {
-        IKeelCompliance c = _compliance;
-        if (!_identityRegistry.isVerified(to)) revert RecipientNotVerified(to);
-        _checkMint(totalSupply() + amount);
-        c.checkTransfer(address(0), to, amount);
-        _mint(to, amount);
-        c.created(to, amount);
+        _issue(to, amount, true);
     }
 
     /// @notice Burning more than the free balance unfreezes the difference first.
     function burn(address userAddress, uint256 amount) public onlyRole(KeelRoles.SUPPLY_MANAGEMENT_ROLE) {
         _releaseFrozenFor(userAddress, amount);
-        _burn(userAddress, amount);
-        _compliance.destroyed(userAddress, amount);
+        _destroy(userAddress, amount);
     }
 
     function batchMint(address[] calldata toList, uint256[] calldata amounts) external {
@@ -391,7 +385,7 @@ contract KeelToken is
 
     // ---------------------------------------------------------------- views
 
-    function onchainID() external view returns (address) {
+    function onchainID() public view returns (address) {
         return _onchainID;
     }
 
@@ -407,7 +401,7 @@ contract KeelToken is
         return _metadata[key];
     }
 
-    function identityRegistry() external view returns (IIdentityRegistry) {
+    function identityRegistry() public view returns (IIdentityRegistry) {
         return _identityRegistry;
     }
 
@@ -415,7 +409,7 @@ contract KeelToken is
         return _compliance;
     }
 
-    function paused() external view returns (bool) {
+    function paused() public view returns (bool) {
         return _paused;
     }
 
@@ -486,7 +480,7 @@ contract KeelToken is
     // ---------------------------------------------------------------- internals
 
     /// @dev Every balance change (checked, forced, recovery, mint, burn) ends here.
-    function _update(address from, address to, uint256 value) internal override {
+    function _update(address from, address to, uint256 value) internal virtual override {
         super._update(from, to, value);
         if (_historicalBalances) {
             uint48 key = clock();
@@ -498,14 +492,37 @@ contract KeelToken is
         }
     }
 
+    /// @dev Mint path: verified recipient, mint conditions (cap, variants' own), the
+    /// compliance check unless `checked` is false (contractual issuance such as fees),
+    /// balance update, `created` hooks.
+    function _issue(address to, uint256 amount, bool checked) internal {
+        IKeelCompliance c = _compliance;
+        if (!_identityRegistry.isVerified(to)) revert RecipientNotVerified(to);
+        _checkMint(totalSupply() + amount);
+        if (checked) c.checkTransfer(address(0), to, amount);
+        _mint(to, amount);
+        c.created(to, amount);
+    }
+
+    /// @dev Burn path: balance update, `destroyed` hooks.
+    function _destroy(address from, uint256 amount) internal {
+        _burn(from, amount);
+        _compliance.destroyed(from, amount);
+    }
+
+    /// @dev `holder` is not frozen and has `amount` unfrozen tokens.
+    function _requireMovable(address holder, uint256 amount) internal view {
+        if (_frozen[holder]) revert AddressIsFrozen(holder);
+        uint256 balance = balanceOf(holder);
+        uint256 frozen = _frozenTokens[holder];
+        uint256 available = balance > frozen ? balance - frozen : 0;
+        if (amount > available) revert InsufficientUnfrozenBalance(holder, available, amount);
+    }
+
     /// @dev The standard movement path of the compliance-transfer spec.
     function _checkedTransfer(address from, address to, uint256 amount) private {
-        if (_frozen[from]) revert AddressIsFrozen(from);
+        _requireMovable(from, amount);
         if (_frozen[to]) revert AddressIsFrozen(to);
-        uint256 balance = balanceOf(from);
-        uint256 frozen = _frozenTokens[from];
-        uint256 available = balance > frozen ? balance - frozen : 0;
-        if (amount > available) revert InsufficientUnfrozenBalance(from, available, amount);
         if (!_identityRegistry.isVerified(to)) revert RecipientNotVerified(to);
         IKeelCompliance c = _compliance;
         c.checkTransfer(from, to, amount);

@@ -251,7 +251,7 @@ contract AssetFactoryTest is SystemFixture {
     /// @dev The whole state copied to another chain id: claims signed for this chain do not
     /// verify there, so no transfer can happen.
     function test_e2e_crossChainReplayBlocksTransfer() public {
-        AssetFactory.Asset memory a = _create(3, issuerAdmin);
+        AssetFactory.Asset memory a = _create(4, issuerAdmin);
         _onboard(a);
         KeelToken t = _live(a);
         vm.prank(issuerAdmin);

@@ -8,6 +8,10 @@ import {KeelDirectory} from "../../src/system/KeelDirectory.sol";
 import {KeelSystemRoles} from "../../src/system/access/KeelSystemRoles.sol";
 import {KeelRoles} from "../../src/token/KeelRoles.sol";
 import {KeelToken} from "../../src/token/KeelToken.sol";
+import {KeelVotesToken} from "../../src/token/KeelVotesToken.sol";
+import {KeelBondToken} from "../../src/token/KeelBondToken.sol";
+import {KeelFundToken} from "../../src/token/KeelFundToken.sol";
+import {KeelStablecoinToken} from "../../src/token/KeelStablecoinToken.sol";
 import {ModularCompliance} from "../../src/compliance/ModularCompliance.sol";
 import {IKeelCompliance} from "../../src/compliance/interfaces/IKeelCompliance.sol";
 import {ComplianceModuleBase} from "../../src/compliance/modules/ComplianceModuleBase.sol";
@@ -222,11 +226,49 @@ contract AssetFactoryConfigureTest is SystemFixture {
         AssetFactory(sys.factories[EQUITY]).createAsset(r);
     }
 
-    function test_createAsset_votingRefusedByPlainToken() public {
-        AssetFactory.AssetRequest memory r = _fullRequest();
-        r.voting = true;
-        vm.expectRevert(abi.encodeWithSelector(KeelToken.UnsupportedFeatures.selector, 3));
-        AssetFactory(sys.factories[EQUITY]).createAsset(r);
+    function test_createAsset_votingRefusedByKindsWithoutIt() public {
+        uint8[3] memory kinds = [0, 3, 4]; // bond (history forced), stablecoin, deposit
+        uint256[3] memory expected = [uint256(3), 2, 2];
+        for (uint256 i = 0; i < 3; ++i) {
+            AssetFactory.AssetRequest memory r = _request(kinds[i], issuerAdmin, new uint256[](0));
+            r.voting = true;
+            vm.expectRevert(abi.encodeWithSelector(KeelToken.UnsupportedFeatures.selector, expected[i]));
+            AssetFactory(sys.factories[kinds[i]]).createAsset(r);
+        }
+    }
+
+    function test_createAsset_votingForEquityAndFund() public {
+        for (uint256 k = 1; k <= 2; ++k) {
+            AssetFactory.AssetRequest memory r = _request(k, issuerAdmin, new uint256[](0));
+            r.voting = true;
+            KeelVotesToken t = KeelVotesToken(AssetFactory(sys.factories[k]).createAsset(r).token);
+            assertTrue(t.votingEnabled());
+        }
+        KeelVotesToken off = KeelVotesToken(_create(1, issuerAdmin).token);
+        assertFalse(off.votingEnabled());
+    }
+
+    /// @dev Each factory deploys its kind's token variant with the terms set on it, and
+    /// bond, equity and fund always record historical balances.
+    function test_createAsset_kindTokensCarryTheirTerms() public {
+        KeelBondToken bond = KeelBondToken(_create(0, issuerAdmin).token);
+        (uint256 face, uint64 maturity, address denomination) = bond.bondTerms();
+        assertEq(face, 1000e18);
+        assertEq(uint256(maturity), block.timestamp + 365 days);
+        assertEq(denomination, address(0xD0D0));
+        KeelFundToken fund = KeelFundToken(_create(2, issuerAdmin).token);
+        (uint16 bps, address recipient,) = fund.managementFee();
+        assertEq(uint256(bps), 150);
+        assertEq(recipient, issuerAdmin);
+        KeelStablecoinToken stable = KeelStablecoinToken(_create(3, issuerAdmin).token);
+        assertEq(stable.collateralTopic(), 1001);
+        bool[5] memory history = [true, true, true, false, false];
+        for (uint256 k = 0; k < 5; ++k) {
+            assertEq(KeelToken(_create(k, issuerAdmin).token).historicalBalancesEnabled(), history[k]);
+        }
+        AssetFactory.AssetRequest memory r = _request(4, issuerAdmin, new uint256[](0));
+        r.historicalBalances = true;
+        assertTrue(KeelToken(AssetFactory(sys.factories[4]).createAsset(r).token).historicalBalancesEnabled());
     }
 
     function test_createAsset_withoutUnpauseStaysPaused() public {

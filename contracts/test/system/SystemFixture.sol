@@ -26,6 +26,10 @@ import {KeelClaimIssuer} from "../../src/identity/KeelClaimIssuer.sol";
 import {GlobalCompliance} from "../../src/compliance/GlobalCompliance.sol";
 import {ModularCompliance} from "../../src/compliance/ModularCompliance.sol";
 import {KeelToken} from "../../src/token/KeelToken.sol";
+import {KeelBondToken} from "../../src/token/KeelBondToken.sol";
+import {KeelEquityToken} from "../../src/token/KeelEquityToken.sol";
+import {KeelFundToken} from "../../src/token/KeelFundToken.sol";
+import {KeelStablecoinToken} from "../../src/token/KeelStablecoinToken.sol";
 import {AddressAllowListModule} from "../../src/compliance/modules/AddressAllowListModule.sol";
 import {AddressBlockListModule} from "../../src/compliance/modules/AddressBlockListModule.sol";
 import {CountryAllowListModule} from "../../src/compliance/modules/CountryAllowListModule.sol";
@@ -70,10 +74,11 @@ abstract contract SystemFixture is KeelTest {
         i.claimIssuer = address(new KeelClaimIssuer(true));
         i.globalCompliance = address(new GlobalCompliance(true));
         i.compliance = address(new ModularCompliance(true));
-        address token = address(new KeelToken(true));
-        for (uint256 k = 0; k < 5; ++k) {
-            i.tokens[k] = token;
-        }
+        i.tokens[0] = address(new KeelBondToken(true));
+        i.tokens[1] = address(new KeelEquityToken(true));
+        i.tokens[2] = address(new KeelFundToken(true));
+        i.tokens[3] = address(new KeelStablecoinToken(true));
+        i.tokens[4] = address(new KeelToken(true));
         i.complianceModules = _complianceModules();
         i.factories[0] = address(new BondFactory());
         i.factories[1] = address(new EquityFactory());

@@ -40,6 +40,11 @@ abstract contract TokenFixture is KeelTest {
         return 0;
     }
 
+    /// @dev The token contract under test (per-kind variants override).
+    function _newToken(bool asImplementation) internal virtual returns (KeelToken) {
+        return new KeelToken(asImplementation);
+    }
+
     function setUp() public virtual {
         registry = new TestIdentityRegistry();
         registry.register(alice, US);
@@ -98,12 +103,12 @@ abstract contract TokenFixture is KeelTest {
     function _deployToken(address compliance_) internal returns (KeelToken t) {
         KeelToken.InitParams memory p = _params(compliance_);
         if (_proxied()) {
-            address impl = address(new KeelToken(true));
+            address impl = address(_newToken(true));
             t = KeelToken(
                 address(new ERC1967Proxy(impl, abi.encodeCall(KeelToken.initializeWithFeatures, (p, _features()))))
             );
         } else {
-            t = new KeelToken(false);
+            t = _newToken(false);
             t.initializeWithFeatures(p, _features());
         }
     }

@@ -166,7 +166,7 @@ abstract contract AssetFactory is KeelAccessManaged {
             ClaimTopicsRegistry(a.topicsRegistry).addClaimTopic(req.requiredClaimTopics[i]);
         }
         token.setMetadataValue("assetKind", _kindString());
-        _configure(token, req.terms);
+        _configure(token, req.terms, req.admin);
         if (req.cap != 0) token.setCap(req.cap);
         _bindModules(ModularCompliance(a.compliance), req.modules);
         _handOver(token, ModularCompliance(a.compliance), req);
@@ -285,7 +285,7 @@ abstract contract AssetFactory is KeelAccessManaged {
     function _validateTerms(bytes calldata terms) internal view virtual;
 
     /// @dev Writes the kind's terms onto the token (the factory holds GOVERNANCE here).
-    function _configure(KeelToken token, bytes calldata terms) internal virtual;
+    function _configure(KeelToken token, bytes calldata terms, address admin) internal virtual;
 
     function _kindString() private pure returns (string memory s) {
         bytes32 k = kind();

@@ -1,7 +1,7 @@
 // Keel's production deployment, from the generated artifacts in @keel/abi: implementations,
 // one-call system bootstrap (every system contract an ERC1967/UUPS proxy, identities as
-// beacon proxies), a claim issuer trusted at the system tier, assets through the equity
-// factory (token, compliance and registries behind ERC1967 proxies; shared identity
+// beacon proxies), a claim issuer trusted at the system tier, assets through the deposit
+// factory (plain KeelToken: no checkpoint or voting features, comparable with T-REX) (token, compliance and registries behind ERC1967 proxies; shared identity
 // storage), investor identities through the identity factory.
 import {
   AddonRegistryAbi,
@@ -31,6 +31,10 @@ import {
   IdentityRegistryStorageAbi,
   IdentityRegistryStorageBytecode,
   KeelAccessManagerAbi,
+  KeelBondTokenBytecode,
+  KeelEquityTokenBytecode,
+  KeelFundTokenBytecode,
+  KeelStablecoinTokenBytecode,
   KeelAccessManagerBytecode,
   KeelClaimIssuerAbi,
   KeelClaimIssuerBytecode,
@@ -169,7 +173,7 @@ export async function deployKeel(chain: BenchChain, actors: Actors): Promise<Kee
     ClaimTopicsRegistryAbi,
     TrustedIssuersRegistryAbi,
     IdentityFactoryAbi,
-    EquityFactoryAbi,
+    DepositFactoryAbi,
     KeelClaimIssuerAbi,
     KeelIdentityAbi,
     ...Object.values(MODULES).map((m) => m.abi),
@@ -254,7 +258,18 @@ export async function deployKeel(chain: BenchChain, actors: Actors): Promise<Kee
       [true],
       'ModularCompliance(impl)',
     ),
-    tokens: [tokenImpl, tokenImpl, tokenImpl, tokenImpl, tokenImpl],
+    // Per kind: bond, equity, fund, stablecoin, deposit.
+    tokens: [
+      await deploy(art(KeelTokenAbi, KeelBondTokenBytecode), [true], 'KeelBondToken(impl)'),
+      await deploy(art(KeelTokenAbi, KeelEquityTokenBytecode), [true], 'KeelEquityToken(impl)'),
+      await deploy(art(KeelTokenAbi, KeelFundTokenBytecode), [true], 'KeelFundToken(impl)'),
+      await deploy(
+        art(KeelTokenAbi, KeelStablecoinTokenBytecode),
+        [true],
+        'KeelStablecoinToken(impl)',
+      ),
+      tokenImpl,
+    ],
     factories: [
       await deploy(art(BondFactoryAbi, BondFactoryBytecode)),
       await deploy(art(EquityFactoryAbi, EquityFactoryBytecode)),
@@ -276,8 +291,8 @@ export async function deployKeel(chain: BenchChain, actors: Actors): Promise<Kee
     bootstrapArgs,
   )) as SystemAddresses;
   await chain.send(admin, bootstrapper, KeelSystemBootstrapAbi, 'bootstrap', bootstrapArgs);
-  const equityFactory = system.factories[1];
-  if (!equityFactory) throw new Error('bootstrap returned no equity factory');
+  const depositFactory = system.factories[4];
+  if (!depositFactory) throw new Error('bootstrap returned no deposit factory');
   chain.label(system.accessManager, 'Keel:KeelAccessManager');
   chain.label(system.identityStorage, 'Keel:IdentityRegistryStorage');
   chain.label(system.globalIssuersRegistry, 'Keel:TrustedIssuersRegistry(global)');
@@ -286,7 +301,7 @@ export async function deployKeel(chain: BenchChain, actors: Actors): Promise<Kee
   chain.label(system.identityBeacon, 'Keel:IdentityBeacon');
   chain.label(system.claimIssuerBeacon, 'Keel:ClaimIssuerBeacon');
   chain.label(system.globalCompliance, 'Keel:GlobalCompliance');
-  chain.label(equityFactory, 'Keel:EquityFactory');
+  chain.label(depositFactory, 'Keel:DepositFactory');
 
   // A KYC claim issuer (beacon-proxy identity) trusted for the KYC topic at the system tier.
   const issuerArgs = [admin.address, [claimSigner.address]] as const;
@@ -321,7 +336,7 @@ export async function deployKeel(chain: BenchChain, actors: Actors): Promise<Kee
     issuers: Address;
     gas: bigint;
   }> => {
-    const receipt = await chain.send(admin, equityFactory, EquityFactoryAbi, 'createAsset', [
+    const receipt = await chain.send(admin, depositFactory, DepositFactoryAbi, 'createAsset', [
       {
         name: `Keel ${label}`,
         symbol: 'KBENCH',
@@ -329,7 +344,7 @@ export async function deployKeel(chain: BenchChain, actors: Actors): Promise<Kee
         isin: '',
         admin: admin.address,
         requiredClaimTopics: [KYC_TOPIC],
-        terms: encodeAbiParameters(parseAbiParameters('string, string'), ['A', 'common']),
+        terms: encodeAbiParameters(parseAbiParameters('string, string'), ['EUR', 'Keel Bench Bank']),
         modules: [],
         cap: 0n,
         historicalBalances: false,
@@ -339,7 +354,7 @@ export async function deployKeel(chain: BenchChain, actors: Actors): Promise<Kee
       },
     ]);
     const [created] = parseEventLogs({
-      abi: EquityFactoryAbi,
+      abi: DepositFactoryAbi,
       eventName: 'AssetCreated',
       logs: receipt.logs,
     });
@@ -443,7 +458,7 @@ export async function deployKeel(chain: BenchChain, actors: Actors): Promise<Kee
     assetDeployment: {
       first: firstAsset.gas,
       later: laterAsset.gas,
-      note: 'EquityFactory.createAsset: token, compliance, claim topics, trusted issuers and identity registry proxies (ERC1967/UUPS), asset identity (beacon proxy), 1 required topic (issuer trusted at the system tier), shared identity storage, kind metadata',
+      note: 'DepositFactory.createAsset: token, compliance, claim topics, trusted issuers and identity registry proxies (ERC1967/UUPS), asset identity (beacon proxy), 1 required topic (issuer trusted at the system tier), shared identity storage, kind metadata',
     },
     identityDeployment: {
       gas: identityGas[identityGas.length - 1] ?? 0n,
