@@ -81,7 +81,7 @@ export async function startKeyGuardian(
     KeyGuardianModule.register({
       dataSource,
       signer,
-      policy: overrides.policy ?? new WalletCustodyPolicy(policies, approvals),
+      policy: overrides.policy ?? new WalletCustodyPolicy(policies, approvals, signingRequests),
       logger,
       keystore,
       policies,

@@ -10,6 +10,7 @@ import { type Address, encodeFunctionData, type Hex, recoverAddress } from 'viem
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningKeyGuardian, startKeyGuardian } from '../bootstrap';
 import { loadKeyGuardianConfig } from '../config';
+import { SigningRequestRepository } from '../keystore/signing-request.repository';
 import { WalletCustodyPolicy } from '../policy/custody-policy';
 import { PolicyRepository } from '../policy/policy.repository';
 import { ApprovalRepository } from './approval.repository';
@@ -20,6 +21,9 @@ const ALLOWED = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' as Address;
 const STRANGER = '0x90F79bf6EB2c4f870365E785982E1f101E93b906' as Address;
 const [A, B, C] = ['apikey:approver-a', 'apikey:approver-b', 'user:approver-c'];
 const masterKey = randomBytes(32).toString('hex');
+// Service-to-service token of the internal API (KEEL_INTERNAL_TOKEN, sent as a header).
+const TEST_INTERNAL_TOKEN = 'kg-approvals-spec-internal-token-0123456789';
+const testInternalHeaders = { 'x-keel-internal-token': TEST_INTERNAL_TOKEN };
 
 let db: TestDatabaseHandle;
 let kg: RunningKeyGuardian;
@@ -54,10 +58,16 @@ function transfer(to: Address, amount: bigint): Hex {
 async function http(method: string, path: string, body?: unknown) {
   const res = await fetch(`${kg.url}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...testInternalHeaders,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { items?: Record<string, unknown>[] } };
+  return {
+    status: res.status,
+    body: (await res.json()) as Record<string, unknown> & { items?: Record<string, unknown>[] },
+  };
 }
 
 async function newWallet(policy: unknown, org = ORG): Promise<Address> {
@@ -102,6 +112,7 @@ beforeAll(async () => {
     KEEL_KEYSTORE_MASTER_KEY: masterKey,
     KEEL_BUS_DRIVER: 'in-process',
     KEEL_HTTP_PORT: String(await freePort()),
+    KEEL_INTERNAL_TOKEN: TEST_INTERNAL_TOKEN,
     KEEL_APPROVAL_POLL_INTERVAL_MS: '200',
   });
   const logger = createLogger({
@@ -289,6 +300,45 @@ describe('custodian policy on sign requests', () => {
     );
   });
 
+  it('a re-priced replacement (same call, higher fees) of an approved transaction is signed without a second hold', async () => {
+    const wallet = await newWallet({
+      amountLimits: [{ max: '100', onBreach: 'require-approval' }],
+      quorum,
+    });
+    const call = {
+      chainId: 31337,
+      nonce: 0,
+      to: TOKEN,
+      data: encodeFunctionData({ abi: ITokenAbi, functionName: 'transfer', args: [ALLOWED, 500n] }),
+      value: 0n,
+      gas: 100_000n,
+    };
+    const original = serializeUnsignedTransaction({
+      ...call,
+      maxFeePerGas: 2_000_000_000n,
+      maxPriorityFeePerGas: 1_000_000n,
+    });
+    const held = await requestSignature(wallet, original);
+    if (held.result.outcome !== 'pending-approval') throw new Error('expected a hold');
+    await decide(held.result.approvalId, A, 'approve');
+    await decide(held.result.approvalId, B, 'approve');
+    expect((await resultFor(held.requestId, 2))[1]?.payload.outcome).toBe('signed');
+    const repriced = serializeUnsignedTransaction({
+      ...call,
+      maxFeePerGas: 3_000_000_000n,
+      maxPriorityFeePerGas: 2_000_000n,
+    });
+    expect((await requestSignature(wallet, repriced)).result.outcome).toBe('signed');
+    // Another call (a new nonce) is held again.
+    const next = serializeUnsignedTransaction({
+      ...call,
+      nonce: 1,
+      maxFeePerGas: 2_000_000_000n,
+      maxPriorityFeePerGas: 1_000_000n,
+    });
+    expect((await requestSignature(wallet, next)).result.outcome).toBe('pending-approval');
+  });
+
   it('a rejection refuses the held transaction with BLOCKED_BY_POLICY and releases its spend', async () => {
     const wallet = await newWallet({
       rollingLimits: [
@@ -365,6 +415,7 @@ describe('custodian policy on sign requests', () => {
     const policy = new WalletCustodyPolicy(
       new PolicyRepository(kg.dataSource),
       new ApprovalRepository(),
+      new SigningRequestRepository(),
     );
     const decideOne = (to: Address) =>
       inTransaction(kg.dataSource, { organizationId: ORG }, async (tx) => {

@@ -11,6 +11,8 @@ export interface SigningRequestRecord {
   readonly signature: Hex | null;
   readonly errorCode: string | null;
   readonly approvalId: string | null;
+  /** See `callDigestOf`: the call without its fees. */
+  readonly callDigest?: string | null;
 }
 
 interface Row {
@@ -53,8 +55,8 @@ export class SigningRequestRepository {
 
   async insert(manager: EntityManager, record: SigningRequestRecord): Promise<void> {
     await manager.query(
-      `INSERT INTO kg_signing_request (request_id, organization_id, operation_id, signer, signing_hash, outcome, signature, error_code, approval_id)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+      `INSERT INTO kg_signing_request (request_id, organization_id, operation_id, signer, signing_hash, outcome, signature, error_code, approval_id, call_digest)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
       [
         record.requestId,
         record.organizationId,
@@ -65,6 +67,7 @@ export class SigningRequestRepository {
         record.signature,
         record.errorCode,
         record.approvalId,
+        record.callDigest ?? null,
       ],
     );
   }
@@ -84,5 +87,20 @@ export class SigningRequestRepository {
         'errorCode' in outcome ? outcome.errorCode : null,
       ],
     );
+  }
+
+  /** Whether this wallet already got a signature for the same call (a re-pricing changes fees only). */
+  async signedCallExists(
+    manager: EntityManager,
+    organizationId: string,
+    signer: string,
+    callDigest: string,
+  ): Promise<boolean> {
+    const rows = await manager.query<unknown[]>(
+      `SELECT 1 FROM kg_signing_request WHERE organization_id = $1 AND lower(signer) = lower($2)
+         AND call_digest = $3 AND outcome = 'signed' LIMIT 1`,
+      [organizationId, signer, callDigest],
+    );
+    return rows.length > 0;
   }
 }

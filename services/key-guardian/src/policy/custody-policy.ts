@@ -3,7 +3,8 @@ import type { UnsignedTransaction } from '@keel/chain';
 import type { Address, Hex } from 'viem';
 import type { EntityManager } from 'typeorm';
 import type { ApprovalRepository } from '../approvals/approval.repository';
-import { type DecodedCall, decodeCall, totalsByAsset } from './decode-call';
+import type { SigningRequestRepository } from '../keystore/signing-request.repository';
+import { callDigestOf, type DecodedCall, decodeCall, totalsByAsset } from './decode-call';
 import { evaluateRules } from './evaluate-rules';
 import type { PolicyRepository } from './policy.repository';
 
@@ -77,12 +78,23 @@ export class WalletCustodyPolicy implements CustodyPolicy {
   constructor(
     private readonly policies: PolicyRepository,
     private readonly approvals: ApprovalRepository,
+    private readonly requests: SigningRequestRepository,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
   async evaluate(request: CustodyPolicyRequest, manager: EntityManager): Promise<PolicyDecision> {
     const stored = await this.policies.find(manager, request.organizationId, request.wallet);
     if (!stored) return { kind: 'allow' };
+    // A re-priced replacement (same call, new fees) of what was already allowed or approved.
+    if (
+      await this.requests.signedCallExists(
+        manager,
+        request.organizationId,
+        request.wallet,
+        callDigestOf(request.transaction),
+      )
+    )
+      return { kind: 'allow' };
     const policy = stored.policy;
     const call = decodeCall(request.transaction);
     const totals = totalsByAsset(call.movements);

@@ -1,6 +1,6 @@
 import { ITokenAbi } from '@keel/abi';
 import type { UnsignedTransaction } from '@keel/chain';
-import { decodeFunctionData, type Hex } from 'viem';
+import { decodeFunctionData, encodeAbiParameters, type Hex, keccak256 } from 'viem';
 
 /** One movement of value a transaction causes: `amount` of `asset` to `to` (null for a burn). */
 export interface Movement {
@@ -66,4 +66,22 @@ export function totalsByAsset(movements: readonly Movement[]): Map<string, bigin
   const totals = new Map<string, bigint>();
   for (const m of movements) totals.set(m.asset, (totals.get(m.asset) ?? 0n) + m.amount);
   return totals;
+}
+
+/** What a transaction calls, fees aside: a re-priced replacement has the same digest. */
+export function callDigestOf(
+  tx: Pick<UnsignedTransaction, 'chainId' | 'nonce' | 'to' | 'data' | 'value'>,
+): Hex {
+  return keccak256(
+    encodeAbiParameters(
+      [
+        { type: 'uint256' },
+        { type: 'uint256' },
+        { type: 'address' },
+        { type: 'bytes' },
+        { type: 'uint256' },
+      ],
+      [BigInt(tx.chainId), BigInt(tx.nonce), tx.to, tx.data, tx.value],
+    ),
+  );
 }

@@ -11,6 +11,7 @@ import type { Address, Hex } from 'viem';
 import type { EntityManager } from 'typeorm';
 import type { SigningRequestRepository } from '../../../keystore/signing-request.repository';
 import type { CustodyPolicy } from '../../../policy/custody-policy';
+import { callDigestOf } from '../../../policy/decode-call';
 import { SignerError, type UnifiedSigner } from '../../../signer/unified-signer';
 
 export interface SignTransactionCommand {
@@ -86,6 +87,7 @@ export class SignTransactionUseCase {
       signature: outcome.outcome === 'signed' ? (outcome.signature as Hex) : null,
       errorCode: outcome.outcome === 'refused' ? outcome.error.code : null,
       approvalId: outcome.outcome === 'pending-approval' ? outcome.approvalId : null,
+      callDigest: callDigestOrNull(cmd.unsignedTransaction),
     });
     await tx.outbox.publish('keel.key.sign.result.v1', outcome);
     this.logger.info(
@@ -190,5 +192,14 @@ export class SignTransactionUseCase {
         ...(error.details ? { details: error.details } : {}),
       },
     };
+  }
+}
+
+function callDigestOrNull(unsigned: Hex): string | null {
+  try {
+    return callDigestOf(parseUnsignedTransaction(unsigned));
+  } catch (err) {
+    if (err instanceof MalformedTransactionError) return null;
+    throw err;
   }
 }
