@@ -116,6 +116,24 @@ export default tseslint.config(
     },
   },
   {
+    // Only the embedded runner composes services: it may import their bootstraps
+    // (apps, otherwise never importable), through the @keel/service-* aliases.
+    files: ['services/platform/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allowCircularSelfDependency: false,
+          banTransitiveDependencies: false,
+          checkDynamicDependenciesExceptions: [],
+          allow: ['@keel/service-*'],
+          depConstraints,
+        },
+      ],
+    },
+  },
+  {
     // Test infrastructure is for tests only.
     files: ['**/*.ts'],
     ignores: [

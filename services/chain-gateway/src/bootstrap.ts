@@ -155,3 +155,6 @@ export async function startChainGateway(
     },
   };
 }
+
+// The embedded runner loads this service's configuration through its bootstrap.
+export { loadChainGatewayConfig } from './config';

@@ -1,3 +1,4 @@
+import type { InProcessBroker } from '@keel/bus';
 import { createBus, runService, type RunningService } from '@keel/service-runtime';
 import { createLogger, type Logger } from '@keel/telemetry';
 import { createPublicClient, http, type PublicClient } from 'viem';
@@ -8,10 +9,12 @@ import { loadComplianceSimulatorConfig } from './config';
 export async function startComplianceSimulator(
   env: Readonly<Record<string, string | undefined>> = process.env,
   logger?: Logger,
+  /** Embedded mode: the process-wide in-process broker every service shares. */
+  broker?: InProcessBroker,
 ): Promise<RunningService> {
   const config = loadComplianceSimulatorConfig(env);
   const log = logger ?? createLogger({ service: 'compliance-simulator', level: config.logLevel });
-  const bus = createBus(config, 'compliance-simulator', log);
+  const bus = createBus(config, 'compliance-simulator', log, broker);
   const client = createPublicClient({
     transport: http(config.rpcUrl, { retryCount: 2, timeout: 10_000 }),
   }) as PublicClient;

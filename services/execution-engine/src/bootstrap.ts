@@ -1,3 +1,4 @@
+import type { InProcessBroker } from '@keel/bus';
 import { OutboxRelay } from '@keel/persistence';
 import { createBus, runService, type RunningService } from '@keel/service-runtime';
 import { createLogger, type Logger } from '@keel/telemetry';
@@ -14,11 +15,13 @@ import { openDatabase } from './database/database';
 export async function startExecutionEngine(
   env: Readonly<Record<string, string | undefined>> = process.env,
   logger?: Logger,
+  /** Embedded mode: the process-wide in-process broker every service shares. */
+  broker?: InProcessBroker,
 ): Promise<RunningService> {
   const config = loadExecutionEngineConfig(env);
   const log = logger ?? createLogger({ service: 'execution-engine', level: config.logLevel });
   const dataSource = await openDatabase(config.databaseUrl);
-  const bus = createBus(config, 'execution-engine', log);
+  const bus = createBus(config, 'execution-engine', log, broker);
   const relay = new OutboxRelay({ dataSource, publisher: bus, logger: log });
   relay.start();
   const running = await runService({

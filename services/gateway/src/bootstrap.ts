@@ -1,3 +1,4 @@
+import type { InProcessBroker } from '@keel/bus';
 import { RequestMethod } from '@nestjs/common';
 import { createBus, runService, type RunningService } from '@keel/service-runtime';
 import { createLogger, type Logger } from '@keel/telemetry';
@@ -9,10 +10,12 @@ import { mountOpenApi } from './openapi/openapi';
 export async function startGateway(
   env: Readonly<Record<string, string | undefined>> = process.env,
   logger?: Logger,
+  /** Embedded mode: the process-wide in-process broker every service shares. */
+  broker?: InProcessBroker,
 ): Promise<RunningService> {
   const config = loadGatewayConfig(env);
   const log = logger ?? createLogger({ service: 'gateway', level: config.logLevel });
-  const bus = createBus(config, 'gateway', log);
+  const bus = createBus(config, 'gateway', log, broker);
   return runService({
     name: 'gateway',
     module: GatewayModule.register({ config, bus, logger: log }),

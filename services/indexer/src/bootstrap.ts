@@ -144,3 +144,6 @@ export async function startIndexer(
     },
   };
 }
+
+// The embedded runner loads this service's configuration through its bootstrap.
+export { loadIndexerConfig } from './config';

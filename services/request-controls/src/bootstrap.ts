@@ -1,3 +1,4 @@
+import type { InProcessBroker } from '@keel/bus';
 import { OutboxRelay } from '@keel/persistence';
 import { createBus, runService, type RunningService } from '@keel/service-runtime';
 import { createLogger, type Logger } from '@keel/telemetry';
@@ -11,6 +12,8 @@ import { openDatabase } from './database/database';
 export async function startRequestControls(
   env: Readonly<Record<string, string | undefined>> = process.env,
   logger?: Logger,
+  /** Embedded mode: the process-wide in-process broker every service shares. */
+  broker?: InProcessBroker,
 ): Promise<RunningService> {
   const config = loadRequestControlsConfig(env);
   const log = logger ?? createLogger({ service: 'request-controls', level: config.logLevel });
@@ -20,7 +23,7 @@ export async function startRequestControls(
       'REQUEST_CONTROLS_ENCRYPTION_KEY is not set: API keys issued now cannot sign Kafka ingress messages (set it to `openssl rand -base64 32`)',
     );
   }
-  const bus = createBus(config, 'request-controls', log);
+  const bus = createBus(config, 'request-controls', log, broker);
   const relay = new OutboxRelay({ dataSource, publisher: bus, logger: log });
   relay.start();
   const running = await runService({

@@ -125,3 +125,6 @@ export async function startTransactionSigner(
     },
   };
 }
+
+// The embedded runner loads this service's configuration through its bootstrap.
+export { loadTransactionSignerConfig } from './config';
