@@ -1,7 +1,7 @@
 import { Problem, problems, problemSchema } from '@keel/operations';
 
 export interface ServiceCallOptions {
-  readonly method?: 'GET' | 'POST' | 'DELETE';
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly body?: unknown;
   readonly timeoutMs?: number;
 }

@@ -3,6 +3,7 @@ import type { EventBus } from '@keel/bus';
 import { HealthController } from '@keel/http-problem';
 import type { Logger } from '@keel/telemetry';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { ApprovalsModule } from './approvals/approvals.module';
 import { ComplianceModule } from './compliance/compliance.module';
 import type { GatewayConfig } from './config';
 import { OperationsModule } from './operations/operations.module';
@@ -41,6 +42,7 @@ export class GatewayModule {
         OperationsModule,
         ComplianceModule,
         ApiKeysModule,
+        ApprovalsModule,
         ReadsModule,
       ],
       controllers: [HealthController],

@@ -30,6 +30,13 @@ export const gatewayVariables = {
     fix: 'Set KEEL_INDEXER_URL=http://indexer:3108',
     default: 'http://127.0.0.1:3108',
   }),
+  keyGuardianUrl: variable({
+    env: 'KEEL_KEY_GUARDIAN_URL',
+    schema: shapes.url(['http', 'https']),
+    description: 'internal URL of key-guardian (wallet custodian policies and approvals)',
+    fix: 'Set KEEL_KEY_GUARDIAN_URL=http://key-guardian:3106',
+    default: 'http://127.0.0.1:3106',
+  }),
   bodyLimitBytes: variable({
     env: 'KEEL_HTTP_BODY_LIMIT_BYTES',
     schema: shapes.positiveInt(),

@@ -192,6 +192,7 @@ export async function startE2eStack(
     KEEL_REQUEST_CONTROLS_URL: `http://127.0.0.1:${port('request-controls')}`,
     KEEL_EXECUTION_ENGINE_URL: `http://127.0.0.1:${port('execution-engine')}`,
     KEEL_COMPLIANCE_SIMULATOR_URL: `http://127.0.0.1:${port('compliance-simulator')}`,
+    KEEL_KEY_GUARDIAN_URL: `http://127.0.0.1:${port('key-guardian')}`,
   });
   for (const name of ['key-guardian', 'transaction-signer', 'chain-gateway', 'gateway'])
     await ready(name);
