@@ -115,6 +115,12 @@ contract AssetFactoryConfigureTest is SystemFixture {
         assertTrue(t.hasRole(t.DEFAULT_ADMIN_ROLE(), issuerAdmin));
         assertTrue(t.hasRole(KeelRoles.EMERGENCY_ROLE, issuerAdmin));
         _assertFactoryHoldsNoRole(t, c, sys.factories[EQUITY]);
+        // Nor any key on the asset's identity (the admin owns it).
+        KeelIdentity id = KeelIdentity(payable(a.onchainID));
+        for (uint256 purpose = 1; purpose <= 4; ++purpose) {
+            assertFalse(id.keyHasPurpose(keccak256(abi.encode(sys.factories[EQUITY])), purpose));
+        }
+        assertTrue(id.keyHasPurpose(keccak256(abi.encode(issuerAdmin)), 1));
         assertTrue(SystemRegistry(sys.systemRegistry).isAsset(a.token));
     }
 
