@@ -29,12 +29,20 @@ export interface KafkaDriverOptions {
   /** Partitions of one member processed concurrently (order still holds per partition). */
   readonly partitionsConsumedConcurrently?: number;
   /**
-   * Keys of one partition handled concurrently (default 32). Messages with the
+   * Keys of one partition handled concurrently (default 8). Messages with the
    * same key are still handled one after another, in offset order; only
    * messages of different keys (different operations) overlap. 1 restores
    * strictly sequential handling per partition.
    */
   readonly keysConsumedConcurrently?: number;
+  /**
+   * Messages one member handles at once, across all its partitions and keys
+   * (default 8). A handler usually holds a database connection for its whole
+   * transaction (some take a second one inside it): keep this below the
+   * service's connection pool size, or the pool can run dry with every
+   * holder waiting for another connection.
+   */
+  readonly maxConcurrentMessages?: number;
   /**
    * Offsets of handled messages are committed together every this many ms
    * (0: after each message). Never before the handler succeeded; a crash
@@ -85,6 +93,30 @@ function toRaw(topic: string, partition: number, message: KafkaMessage): RawMess
   };
 }
 
+/** A counting semaphore: at most `size` holders, the others wait in arrival order. */
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+
 /**
  * Kafka driver on kafkajs. Each fetched batch of a partition is split by
  * message key: one key's messages run in offset order, different keys run
@@ -105,6 +137,12 @@ export class KafkaBusDriver implements BusDriver {
   private producerReady: Promise<Producer> | undefined;
   private readonly consumers = new Set<Consumer>();
   private readonly logger: BusLogger;
+  private readonly sendQueue: {
+    records: readonly OutgoingRecord[];
+    resolve: () => void;
+    reject: (err: unknown) => void;
+  }[] = [];
+  private sending = false;
 
   constructor(private readonly options: KafkaDriverOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -147,8 +185,40 @@ export class KafkaBusDriver implements BusDriver {
     return this.producerReady;
   }
 
-  async send(records: readonly OutgoingRecord[]): Promise<void> {
-    if (records.length === 0) return;
+  /**
+   * Publishes records. Calls made while a produce request is in flight are
+   * queued and go out together in the next request (group commit): many
+   * concurrent small publishes (the gateway's, one per HTTP request) cost one
+   * round trip per batch instead of one each. Call order is send order, and
+   * one request is in flight at a time, so order per key holds. When a
+   * request fails, every call whose records it carried rejects.
+   */
+  send(records: readonly OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.sendQueue.push({ records, resolve, reject });
+      if (!this.sending) void this.drainSendQueue();
+    });
+  }
+
+  private async drainSendQueue(): Promise<void> {
+    this.sending = true;
+    try {
+      while (this.sendQueue.length > 0) {
+        const calls = this.sendQueue.splice(0, this.sendQueue.length);
+        try {
+          await this.produce(calls.flatMap((c) => c.records));
+          for (const c of calls) c.resolve();
+        } catch (err) {
+          for (const c of calls) c.reject(err);
+        }
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  private async produce(records: readonly OutgoingRecord[]): Promise<void> {
     const producer = await this.getProducer();
     // One produce request per batch; kafkajs keeps the order of messages per
     // partition inside it, and maxInFlightRequests=1 keeps it across batches.
@@ -231,7 +301,8 @@ export class KafkaBusDriver implements BusDriver {
         topics: [...options.topics],
         fromBeginning: options.fromBeginning ?? true,
       });
-      const keysConcurrently = Math.max(1, this.options.keysConsumedConcurrently ?? 32);
+      const keysConcurrently = Math.max(1, this.options.keysConsumedConcurrently ?? 8);
+      const slots = new Slots(Math.max(1, this.options.maxConcurrentMessages ?? 8));
       await consumer.run({
         autoCommit: false,
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
@@ -256,11 +327,15 @@ export class KafkaBusDriver implements BusDriver {
             for (let list = queue.shift(); list && canGoOn(); list = queue.shift()) {
               for (const message of list) {
                 if (!canGoOn()) return;
+                await slots.acquire();
                 try {
+                  if (!canGoOn()) return;
                   await options.handle(toRaw(topic, partition, message), controls);
                 } catch (err) {
                   failure ??= { err };
                   return;
+                } finally {
+                  slots.release();
                 }
                 handled.add(message.offset);
               }
