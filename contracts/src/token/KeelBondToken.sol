@@ -13,8 +13,9 @@ import {KeelRoles} from "./KeelRoles.sol";
 /// transferring the denomination asset to this token's address. From `maturity` on, a
 /// holder `redeem`s: the bond tokens are burnt (compliance `destroyed` hooks run) and
 /// amount × faceValue / 10**decimals of the denomination asset is paid to the holder.
-/// Redemption is refused before maturity, while paused, from a frozen wallet or beyond
-/// the unfrozen balance, and when this contract holds less than the payout. Terms are
+/// Redemption is refused before maturity, while paused, from a wallet that is not
+/// verified (e.g. marked lost), from a frozen wallet or beyond the unfrozen balance, and
+/// when this contract holds less than the payout. Terms are
 /// set once (by the bond factory at creation).
 contract KeelBondToken is KeelToken {
     using SafeERC20 for IERC20;
@@ -90,6 +91,8 @@ contract KeelBondToken is KeelToken {
         BondStorage storage $ = _bond();
         if (!isMatured()) revert BondNotMatured($.maturity);
         if (paused()) revert TokenPaused();
+        // The payout goes to the caller: a lost (or unregistered) wallet is refused.
+        if (!identityRegistry().isVerified(msg.sender)) revert RecipientNotVerified(msg.sender);
         _requireMovable(msg.sender, amount);
         payout = redemptionValue(amount);
         IERC20 denomination = IERC20($.denominationAsset);

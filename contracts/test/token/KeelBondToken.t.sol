@@ -156,6 +156,21 @@ contract KeelBondTokenTest is TokenFixture {
         _bond().redeem(0);
     }
 
+    /// @dev The payout goes to the caller, so an unverified (e.g. lost) wallet cannot redeem.
+    function test_redeemRefusedForUnverifiedWallet() public {
+        _mint(alice, 1e6);
+        usd.mint(address(token), FACE);
+        vm.warp(maturity);
+        registry.setVerified(alice, false);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(KeelToken.RecipientNotVerified.selector, alice));
+        _bond().redeem(1e6);
+        registry.setVerified(alice, true);
+        vm.prank(alice);
+        _bond().redeem(1e6);
+        assertEq(usd.balanceOf(alice), FACE);
+    }
+
     /// @dev A forced move after maturity works, and the new holder redeems.
     function test_forcedTransferAfterMaturityThenRedeem() public {
         _mint(alice, 1e6);
