@@ -36,7 +36,13 @@ export const depConstraints = [
   // Type axis: apps sit on features, features on data, data on utils.
   {
     sourceTag: 'type:runner',
-    onlyDependOnLibsWithTags: ['type:app', 'type:feature', 'type:data', 'type:util'],
+    onlyDependOnLibsWithTags: [
+      'type:app',
+      'type:feature',
+      'type:data',
+      'type:util',
+      'type:testing',
+    ],
   },
   {
     sourceTag: 'type:app',

@@ -10,6 +10,8 @@ export interface PlatformSecrets {
   readonly keystoreMasterKey: string;
   /** request controls' sealing key (base64, 32 bytes). */
   readonly requestControlsEncryptionKey: string;
+  /** Shared secret of the services' internal HTTP APIs (KEEL_INTERNAL_TOKEN). */
+  readonly internalToken: string;
 }
 
 /** What a running platform publishes for `npm run demo` and other local tools. */
@@ -20,7 +22,10 @@ export interface PlatformEndpoints {
   readonly chainId: number;
   readonly organizationId: string;
   readonly operatorWallet: string;
+  /** Local tooling only (the demo creates investor wallets there). */
+  readonly keyGuardianUrl: string;
   readonly pid: number;
+  readonly anvilPid: number;
 }
 
 /** Files of the data directory (`.keel/` by default). */
@@ -55,18 +60,19 @@ export class DataDir {
   secrets(): { secrets: PlatformSecrets; created: boolean } {
     if (existsSync(this.secretsFile)) {
       chmodSync(this.secretsFile, 0o600);
-      return {
-        secrets: JSON.parse(readFileSync(this.secretsFile, 'utf8')) as PlatformSecrets,
-        created: false,
-      };
+      const stored = JSON.parse(readFileSync(this.secretsFile, 'utf8')) as Partial<PlatformSecrets>;
+      // A data directory from an older build gains the secrets added since.
+      const secrets = { ...newSecrets(), ...stored };
+      if (Object.keys(stored).length !== Object.keys(secrets).length) this.writeSecrets(secrets);
+      return { secrets, created: false };
     }
-    const secrets: PlatformSecrets = {
-      operatorApiKey: `keel_op${randomBytes(5).toString('hex')}_${randomBytes(32).toString('base64url')}`,
-      keystoreMasterKey: randomBytes(32).toString('hex'),
-      requestControlsEncryptionKey: randomBytes(32).toString('base64'),
-    };
-    writeFileSync(this.secretsFile, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+    const secrets = newSecrets();
+    this.writeSecrets(secrets);
     return { secrets, created: true };
+  }
+
+  private writeSecrets(secrets: PlatformSecrets): void {
+    writeFileSync(this.secretsFile, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   }
 
   /** Small facts kept between starts (e.g. the operator's signer wallet). */
@@ -83,4 +89,13 @@ export class DataDir {
   publish(endpoints: PlatformEndpoints): void {
     writeFileSync(this.endpointsFile, `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
   }
+}
+
+function newSecrets(): PlatformSecrets {
+  return {
+    operatorApiKey: `keel_op${randomBytes(5).toString('hex')}_${randomBytes(32).toString('base64url')}`,
+    keystoreMasterKey: randomBytes(32).toString('hex'),
+    requestControlsEncryptionKey: randomBytes(32).toString('base64'),
+    internalToken: randomBytes(32).toString('base64url'),
+  };
 }

@@ -147,7 +147,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       ),
     );
     const operatorWallet = await progress.run('operator signer wallet', () =>
-      ensureOperatorWallet(dataDir, urls['key-guardian']!, rpcUrl),
+      ensureOperatorWallet(dataDir, urls['key-guardian']!, secrets.internalToken, rpcUrl),
     );
     await service('compliance-simulator', (port) =>
       startComplianceSimulator(
@@ -251,7 +251,9 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       chainId: chain.chainId,
       organizationId: ORGANIZATION,
       operatorWallet,
+      keyGuardianUrl: urls['key-guardian']!,
       pid: process.pid,
+      anvilPid: chain.pid,
     };
     dataDir.publish(endpoints);
     return {
@@ -288,6 +290,7 @@ async function startAnvilOn(dataDir: DataDir, env: Env): Promise<RunningAnvil> {
 async function ensureOperatorWallet(
   dataDir: DataDir,
   keyGuardianUrl: string,
+  internalToken: string,
   rpcUrl: string,
 ): Promise<string> {
   const state = dataDir.state();
