@@ -2,21 +2,34 @@ import {
   ChainRpcError,
   defaultFeePolicy,
   type Eip1559Fees,
-  estimateEip1559Fees,
   type FeePolicy,
+  feesFromMarket,
   type PoolLogger,
   UpstreamPool,
 } from '@keel/chain';
 import type { Address, Hash, Hex } from 'viem';
 
+interface FeeMarket {
+  readonly baseFeePerGas: bigint;
+  /** The node's suggested tip; null when it has none (the policy minimum applies). */
+  readonly tip: bigint | null;
+}
+
 /** The only code of the signer that talks to chains: one upstream pool per chain id. */
 export class ChainRepository {
   private readonly pools = new Map<number, UpstreamPool>();
+  private readonly markets = new Map<number, { at: number; market: Promise<FeeMarket> }>();
 
+  /**
+   * @param feeMarketTtlMs how long one reading of the base fee and tip serves
+   *   every reservation of a chain (concurrent reservations share one read):
+   *   fees follow the chain per block, not per transaction.
+   */
   constructor(
     rpcUrls: Readonly<Record<number, readonly string[]>>,
     readonly feePolicy: FeePolicy = defaultFeePolicy,
     logger?: PoolLogger,
+    private readonly feeMarketTtlMs = 1_000,
   ) {
     for (const [id, urls] of Object.entries(rpcUrls)) {
       this.pools.set(
@@ -58,8 +71,28 @@ export class ChainRepository {
     );
   }
 
-  fees(chainId: number, policy: FeePolicy = this.feePolicy): Promise<Eip1559Fees> {
-    return this.pool(chainId).call('fees', (c) => estimateEip1559Fees(c, policy));
+  async fees(chainId: number, policy: FeePolicy = this.feePolicy): Promise<Eip1559Fees> {
+    const { baseFeePerGas, tip } = await this.feeMarket(chainId);
+    return feesFromMarket(baseFeePerGas, tip ?? policy.minPriorityFeePerGas, policy);
+  }
+
+  private feeMarket(chainId: number): Promise<FeeMarket> {
+    const now = Date.now();
+    const cached = this.markets.get(chainId);
+    if (cached && now - cached.at < this.feeMarketTtlMs) return cached.market;
+    const market = this.pool(chainId).call('fees', async (c) => {
+      const [block, tip] = await Promise.all([
+        c.getBlock({ blockTag: 'latest' }),
+        c.estimateMaxPriorityFeePerGas().catch(() => null),
+      ]);
+      return { baseFeePerGas: block.baseFeePerGas ?? 0n, tip };
+    });
+    this.markets.set(chainId, { at: now, market });
+    // A failed read is not cached: the next reservation asks the node again.
+    market.catch(() => {
+      if (this.markets.get(chainId)?.market === market) this.markets.delete(chainId);
+    });
+    return market;
   }
 
   /** Broadcasts; the node already having these exact bytes counts as success. */
