@@ -48,6 +48,7 @@ export class KeyGuardianModule {
       controllers: [
         HealthController,
         WalletsController,
+        ClaimsController,
         PolicyController,
         ApprovalsController,
         KeySignRequestedHandler,
