@@ -98,9 +98,13 @@ export class WalletCustodyPolicy implements CustodyPolicy {
     const policy = stored.policy;
     const call = decodeCall(request.transaction);
     const totals = totalsByAsset(call.movements);
-    if (totals.size > 0)
+    // Spend is tracked for the assets a rolling limit watches (from the moment it is set).
+    const watched = new Map(
+      [...totals].filter(([asset]) => policy.rollingLimits.some((l) => l.asset === asset)),
+    );
+    if (watched.size > 0)
       await this.policies.lockSpend(manager, request.organizationId, request.wallet, [
-        ...totals.keys(),
+        ...watched.keys(),
       ]);
     const rollingSpent: bigint[] = [];
     for (const limit of policy.rollingLimits) {
@@ -124,7 +128,7 @@ export class WalletCustodyPolicy implements CustodyPolicy {
       request.organizationId,
       request.wallet,
       request.requestId,
-      totals,
+      watched,
     );
     if (verdict.kind === 'allow') return { kind: 'allow' };
     const quorum = policy.quorum!;
