@@ -82,8 +82,19 @@ export const operationRequestSchema = z.strictObject({
   type: z.string().min(1).max(64),
   params: z.record(z.string(), z.unknown()),
   signer: addressSchema.optional(),
+  /**
+   * Wallet verification evidence (PIN, TOTP or backup code) a session must send
+   * with a write; API keys skip it. Never part of the idempotency digest.
+   */
+  walletVerification: z
+    .strictObject({
+      type: z.enum(['pin', 'totp', 'backup-code']),
+      code: z.string().min(1).max(64),
+    })
+    .optional(),
 });
 export type OperationRequest = z.infer<typeof operationRequestSchema>;
+export type WalletVerificationEvidence = NonNullable<OperationRequest['walletVerification']>;
 
 export interface FieldIssue {
   readonly path: string;

@@ -8,6 +8,7 @@ import { ComplianceModule } from './compliance/compliance.module';
 import type { GatewayConfig } from './config';
 import { OperationsModule } from './operations/operations.module';
 import { ReadsModule } from './reads/reads.module';
+import { SessionsModule } from './sessions/sessions.module';
 import { CONFIG, EVENT_BUS, LOGGER } from './tokens';
 
 export interface GatewayDeps {
@@ -44,6 +45,7 @@ export class GatewayModule {
         ApiKeysModule,
         ApprovalsModule,
         ReadsModule,
+        SessionsModule,
       ],
       controllers: [HealthController],
     };

@@ -5,6 +5,9 @@ import type { Logger } from '@keel/telemetry';
 import type { DataSource } from 'typeorm';
 import { AdmissionsModule } from './admissions/admissions.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { SessionsModule } from './sessions/sessions.module';
+import { UsersModule } from './users/users.module';
+import { WalletVerificationModule } from './wallet-verification/wallet-verification.module';
 import type { RequestControlsConfig } from './config';
 import { SecretBox } from './crypto/secret-box';
 import { IngressModule } from './ingress/ingress.module';
@@ -48,6 +51,9 @@ export class RequestControlsModule {
         ApiKeysModule,
         AdmissionsModule,
         IngressModule,
+        SessionsModule,
+        UsersModule,
+        WalletVerificationModule,
       ],
       controllers: [HealthController],
     };

@@ -6,6 +6,7 @@ import {
   logVariables,
 } from '@keel/service-runtime';
 import { z } from 'zod';
+import { sessionVariables } from './sessions/session.variables';
 import { ingressVariables } from './ingress/ingress.variables';
 
 /** `REQUEST_CONTROLS_ENCRYPTION_KEY`: base64 (or base64url) of exactly 32 bytes; null otherwise. */
@@ -21,6 +22,7 @@ export const requestControlsVariables = {
   ...databaseVariables,
   ...httpVariables,
   ...ingressVariables,
+  ...sessionVariables,
   bootstrapAdminKey: variable({
     env: 'KEEL_BOOTSTRAP_ADMIN_KEY',
     schema: z

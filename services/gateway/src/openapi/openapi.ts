@@ -11,6 +11,7 @@ import {
 } from '@keel/operations';
 import { z } from 'zod';
 import { readSchemas } from '../reads/read-schemas';
+import { sessionSchemas } from '../sessions/openapi-schemas';
 
 type SchemaObject = Record<string, unknown>;
 
@@ -32,6 +33,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1')
     .addServer('/api/v1')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'apiKey')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'a user session (POST /sessions)' },
+      'bearer',
+    )
     .build();
   const doc = SwaggerModule.createDocument(app, config, { ignoreGlobalPrefix: true });
   const requestVariants = operationTypes.map((type) => ({
@@ -42,6 +47,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       type: { const: type },
       params: jsonSchema(operationParamSchemas[type]),
       signer: { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' },
+      walletVerification: { $ref: '#/components/schemas/WalletVerificationEvidence' },
     },
   }));
   doc.components = {
@@ -63,6 +69,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       SimulateTransferRequest: jsonSchema(simulateTransferRequestSchema),
       SimulateTransferResult: jsonSchema(simulateTransferResultSchema),
       ...readSchemas,
+      ...sessionSchemas,
     },
   };
   return doc;

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { IdentityModule } from '../users/identity.module';
+import { WalletVerificationModule } from '../wallet-verification/wallet-verification.module';
 import { AdmissionsController } from './admissions.controller';
 import { OperationSubmittedHandler } from './handlers/operation-submitted.handler';
 import { IdempotencyRepository } from './idempotency.repository';
@@ -7,7 +9,7 @@ import { AdmitOperationUseCase } from './usecases/admit-operation/admit-operatio
 import { AuthorizeSubmittedOperationUseCase } from './usecases/authorize-submitted-operation/authorize-submitted-operation.usecase';
 
 @Module({
-  imports: [ApiKeysModule],
+  imports: [ApiKeysModule, IdentityModule, WalletVerificationModule],
   controllers: [AdmissionsController, OperationSubmittedHandler],
   providers: [IdempotencyRepository, AdmitOperationUseCase, AuthorizeSubmittedOperationUseCase],
   exports: [AdmitOperationUseCase],

@@ -6,7 +6,7 @@ import {
   createApiKeyRequestSchema,
   presentedKeySchema,
 } from './internal-api.schemas';
-import { AuthenticateApiKeyUseCase } from './usecases/authenticate-api-key/authenticate-api-key.usecase';
+import { AuthenticatePrincipalUseCase } from '../sessions/authenticate-principal.usecase';
 import {
   type CreatedApiKey,
   CreateApiKeyUseCase,
@@ -17,7 +17,7 @@ import { RevokeApiKeyUseCase } from './usecases/revoke-api-key/revoke-api-key.us
 @Controller('internal/v1')
 export class ApiKeysController {
   constructor(
-    private readonly authenticate: AuthenticateApiKeyUseCase,
+    private readonly authenticate: AuthenticatePrincipalUseCase,
     private readonly createKey: CreateApiKeyUseCase,
     private readonly revokeKey: RevokeApiKeyUseCase,
     private readonly keys: ApiKeyRepository,
@@ -26,15 +26,16 @@ export class ApiKeysController {
   @Post('authenticate')
   @HttpCode(200)
   async authenticateKey(@Body() body: unknown): Promise<Principal> {
-    const { apiKey } = validateOrThrow(presentedKeySchema, body, 'authentication request');
-    return this.authenticate.execute(apiKey);
+    return this.authenticate.execute(
+      validateOrThrow(presentedKeySchema, body, 'authentication request'),
+    );
   }
 
   @Post('api-keys')
   @HttpCode(201)
   async create(@Body() body: unknown): Promise<CreatedApiKey> {
     const req = validateOrThrow(createApiKeyRequestSchema, body, 'request');
-    const admin = await this.authenticate.execute(req.apiKey);
+    const admin = await this.authenticate.execute({ apiKey: req.apiKey, bearer: req.bearer });
     const command = validateOrThrow(createApiKeyCommandSchema, req.key, 'API key');
     return this.createKey.execute(admin, command);
   }
@@ -42,8 +43,9 @@ export class ApiKeysController {
   @Post('api-keys/list')
   @HttpCode(200)
   async list(@Body() body: unknown): Promise<{ items: unknown[] }> {
-    const { apiKey } = validateOrThrow(presentedKeySchema, body, 'request');
-    const principal = await this.authenticate.execute(apiKey);
+    const principal = await this.authenticate.execute(
+      validateOrThrow(presentedKeySchema, body, 'request'),
+    );
     const keys = await this.keys.listByOrganization(principal.organizationId);
     return {
       items: keys.map((k) => ({
@@ -64,7 +66,7 @@ export class ApiKeysController {
     @Param('id') id: string,
     @Body() body: unknown,
   ): Promise<{ id: string; revoked: true }> {
-    const { apiKey } = validateOrThrow(presentedKeySchema, body, 'request');
-    return this.revokeKey.execute(await this.authenticate.execute(apiKey), id);
+    const presented = validateOrThrow(presentedKeySchema, body, 'request');
+    return this.revokeKey.execute(await this.authenticate.execute(presented), id);
   }
 }

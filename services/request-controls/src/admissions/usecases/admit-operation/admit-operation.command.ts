@@ -4,6 +4,8 @@ import { z } from 'zod';
 /** What the gateway sends to admit `POST /api/v1/operations`. */
 export const admitOperationCommandSchema = z.object({
   apiKey: z.string().max(512).optional(),
+  /** A user session's access token (Authorization: Bearer), instead of an API key. */
+  bearer: z.string().max(512).optional(),
   idempotencyKey: z
     .string()
     .min(1)

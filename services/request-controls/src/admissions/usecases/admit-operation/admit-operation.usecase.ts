@@ -12,7 +12,8 @@ import {
   problems,
 } from '@keel/operations';
 import { v7 as uuidv7 } from 'uuid';
-import { AuthenticateApiKeyUseCase } from '../../../api-keys/usecases/authenticate-api-key/authenticate-api-key.usecase';
+import { AuthenticatePrincipalUseCase } from '../../../sessions/authenticate-principal.usecase';
+import { WalletVerificationService } from '../../../wallet-verification/wallet-verification.service';
 import { IdempotencyRepository } from '../../idempotency.repository';
 import type { AdmitOperationCommand } from './admit-operation.command';
 
@@ -62,12 +63,22 @@ export function checkOperation(
 @Injectable()
 export class AdmitOperationUseCase {
   constructor(
-    private readonly authenticate: AuthenticateApiKeyUseCase,
+    private readonly authenticate: AuthenticatePrincipalUseCase,
     private readonly idempotency: IdempotencyRepository,
+    private readonly wallet: WalletVerificationService,
   ) {}
 
   async execute(command: AdmitOperationCommand): Promise<Admission> {
-    const principal = await this.authenticate.execute(command.apiKey);
+    const principal = await this.authenticate.execute({
+      apiKey: command.apiKey,
+      bearer: command.bearer,
+    });
+    if (principal.kind === 'session') {
+      // A user's write needs wallet verification, checked before anything is reserved or
+      // built; an invalid or forbidden operation is refused first, without spending an attempt.
+      checkOperation(principal, command.request.type, command.request.params);
+      await this.wallet.verify(principal, command.request.walletVerification);
+    }
     return this.admitFor(principal, command.idempotencyKey, command.request);
   }
 

@@ -3,6 +3,8 @@ import type { KeelEvent } from '@keel/events';
 import { Problem } from '@keel/operations';
 import type { TransactionOutbox } from '@keel/persistence';
 import { AuthenticateApiKeyUseCase } from '../../../api-keys/usecases/authenticate-api-key/authenticate-api-key.usecase';
+import { principalOfUser } from '../../../sessions/principal-of-user';
+import { UserRepository } from '../../../users/user.repository';
 import { checkOperation } from '../admit-operation/admit-operation.usecase';
 
 type Submitted = KeelEvent<'keel.operation.submitted.v1'>;
@@ -15,7 +17,10 @@ type Submitted = KeelEvent<'keel.operation.submitted.v1'>;
  */
 @Injectable()
 export class AuthorizeSubmittedOperationUseCase {
-  constructor(private readonly authenticate: AuthenticateApiKeyUseCase) {}
+  constructor(
+    private readonly authenticate: AuthenticateApiKeyUseCase,
+    private readonly users: UserRepository,
+  ) {}
 
   async execute(event: Submitted, outbox: TransactionOutbox): Promise<void> {
     const p = event.payload;
@@ -61,9 +66,26 @@ export class AuthorizeSubmittedOperationUseCase {
         roles = [...principal.roles];
         break;
       }
-      case 'user':
-        // Sessions are admitted over HTTP; their submissions are authorized below once users land.
-        return reject('UNAUTHENTICATED', 'Operations submitted by users are not accepted yet.');
+      case 'user': {
+        // A user's session was checked (with wallet verification) at admission; the user
+        // must still exist, be enabled and hold the role now.
+        const user = await this.users.findById(event.organizationId, p.submittedBy.id);
+        if (!user || user.disabledAt)
+          return reject('UNAUTHENTICATED', 'The user is unknown in this organization or disabled.');
+        const principal = principalOfUser(user);
+        try {
+          checkOperation(principal, p.operationType, p.params);
+        } catch (err) {
+          if (!(err instanceof Problem)) throw err;
+          return reject(
+            err.init.category === 'validation' ? 'INVALID_OPERATION' : 'FORBIDDEN',
+            err.init.why,
+            { ...err.init.details },
+          );
+        }
+        roles = [...principal.roles];
+        break;
+      }
       case 'internal':
         // Trusted internal callers (add-on services) are authorized by deployment.
         roles = ['internal'];
