@@ -9,6 +9,7 @@ import { HealthController } from './health/health.controller';
 import type { KeystoreRepository } from './keystore/keystore.repository';
 import { SigningRequestRepository } from './keystore/signing-request.repository';
 import type { CustodyPolicy } from './policy/custody-policy';
+import { OperationEndedHandler } from './policy/handlers/operation-ended.handler';
 import { PolicyController } from './policy/policy.controller';
 import type { PolicyRepository } from './policy/policy.repository';
 import type { UnifiedSigner } from './signer/unified-signer';
@@ -52,6 +53,7 @@ export class KeyGuardianModule {
         PolicyController,
         ApprovalsController,
         KeySignRequestedHandler,
+        OperationEndedHandler,
       ],
       providers: [
         { provide: DATA_SOURCE, useValue: deps.dataSource },

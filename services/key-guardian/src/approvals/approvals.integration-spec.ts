@@ -368,6 +368,37 @@ describe('custodian policy on sign requests', () => {
     ]);
   });
 
+  it('an operation that fails after its signature releases the spend it reserved', async () => {
+    const wallet = await newWallet({
+      rollingLimits: [{ asset: TOKEN, windowSeconds: 3600, max: '10', onBreach: 'block' }],
+    });
+    const first = await requestSignature(wallet, transfer(ALLOWED, 10n));
+    expect(first.result.outcome).toBe('signed');
+    const over = await requestSignature(wallet, transfer(ALLOWED, 10n));
+    expect(over.result.outcome === 'refused' && over.result.error.code).toBe('BLOCKED_BY_POLICY');
+    // The first one reverted on chain: the engine says FAILED.
+    await client.publish(
+      'keel.operation.status.v1',
+      {
+        operationId: first.operationId,
+        status: 'FAILED',
+        previousStatus: 'CONFIRMING',
+        subStatus: 'REVERTED',
+        sequence: 7,
+        at: new Date().toISOString(),
+      },
+      { organizationId: ORG, correlationId: first.operationId },
+    );
+    await waitUntil('spend released', async () => {
+      const rows = await kg.dataSource.query<{ released_at: Date | null }[]>(
+        `SELECT released_at FROM kg_spend_reservation WHERE request_id = $1`,
+        [first.requestId],
+      );
+      return rows[0]?.released_at != null;
+    });
+    expect((await requestSignature(wallet, transfer(ALLOWED, 10n))).result.outcome).toBe('signed');
+  });
+
   it('an undecided hold is refused with APPROVAL_TIMEOUT at its deadline', async () => {
     const wallet = await newWallet({
       amountLimits: [{ max: '1', onBreach: 'require-approval' }],

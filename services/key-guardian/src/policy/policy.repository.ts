@@ -127,4 +127,18 @@ export class PolicyRepository {
       [requestId],
     );
   }
+
+  /** An operation that ended without effect: every request signed for it stops counting. */
+  async releaseOperation(
+    manager: EntityManager,
+    organizationId: string,
+    operationId: string,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE kg_spend_reservation SET released_at = clock_timestamp()
+       WHERE released_at IS NULL AND request_id IN (
+         SELECT request_id FROM kg_signing_request WHERE organization_id = $1 AND operation_id = $2)`,
+      [organizationId, operationId],
+    );
+  }
 }
