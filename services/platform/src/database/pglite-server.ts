@@ -84,7 +84,8 @@ export class PgliteServer {
     if (i >= 0) this.waiting.splice(i, 1);
     if (this.owner !== conn) return;
     // A client gone mid-transaction must not leave the backend in it.
-    if (this.db.isInTransaction()) await this.db.exec('ROLLBACK').catch(() => undefined);
+    if (!this.db.closed && this.db.isInTransaction())
+      await this.db.exec('ROLLBACK').catch(() => undefined);
     this.handOver();
   }
 }
