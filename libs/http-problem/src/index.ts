@@ -1,3 +1,4 @@
 export * from './problem.filter';
 export * from './service-client';
 export * from './health.controller';
+export * from './internal-token';

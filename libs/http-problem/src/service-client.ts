@@ -1,4 +1,5 @@
 import { Problem, problems, problemSchema } from '@keel/operations';
+import { internalTokenHeaders } from './internal-token';
 
 export interface ServiceCallOptions {
   readonly method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -7,7 +8,8 @@ export interface ServiceCallOptions {
 }
 
 /**
- * Calls another Keel service's internal HTTP API. A problem envelope in the
+ * Calls another Keel service's internal HTTP API, authenticated with the
+ * process's internal token (`useInternalToken`). A problem envelope in the
  * answer is rethrown as the same Problem (so a 403 from request controls stays
  * a 403 at the gateway); a network failure or timeout is a retryable 503.
  */
@@ -20,7 +22,10 @@ export async function callService<T>(
   try {
     res = await fetch(new URL(path, baseUrl), {
       method: options.method ?? 'GET',
-      headers: options.body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...internalTokenHeaders(),
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
       signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
     });

@@ -6,6 +6,7 @@ import {
   type BusLogger,
 } from '@keel/bus';
 import { type ConfigOf, shapes, variable } from '@keel/config';
+import { INTERNAL_TOKEN_MIN_LENGTH } from '@keel/http-problem';
 import { z } from 'zod';
 
 /** Configuration every service that talks over the bus shares. */
@@ -73,6 +74,23 @@ export function createBus(
     { logger },
   );
 }
+
+/**
+ * The secret every Keel service shares to call another's internal API
+ * (`/internal/...`): checked on every internal route, sent by callService.
+ */
+export const internalAuthVariables = {
+  internalToken: variable({
+    env: 'KEEL_INTERNAL_TOKEN',
+    schema: z
+      .string()
+      .min(INTERNAL_TOKEN_MIN_LENGTH, `must be at least ${INTERNAL_TOKEN_MIN_LENGTH} characters`),
+    description:
+      'shared secret of the internal service-to-service API (the same value in every Keel service)',
+    fix: 'Set KEEL_INTERNAL_TOKEN to the same random value in every service, e.g. `openssl rand -hex 32`.',
+    sensitive: true,
+  }),
+};
 
 /** Log verbosity, shared by every service. */
 export const logVariables = {

@@ -2,7 +2,7 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type EventBus, KeelBusTransport } from '@keel/bus';
-import { ProblemFilter } from '@keel/http-problem';
+import { internalTokenMiddleware, ProblemFilter, useInternalToken } from '@keel/http-problem';
 import { type Logger, NestLogger } from '@keel/telemetry';
 import { jsonBodyParser } from './json-body';
 
@@ -14,6 +14,11 @@ export interface RunServiceOptions {
   readonly bus?: EventBus;
   readonly consumes?: boolean;
   readonly http: { readonly port: number; readonly host: string; readonly bodyLimitBytes?: number };
+  /**
+   * KEEL_INTERNAL_TOKEN: required on every `/internal` route of this service and
+   * sent by callService on the calls it makes to the others.
+   */
+  readonly internalToken: string;
   /** Called with the app before it listens (e.g. to mount OpenAPI). */
   readonly configure?: (app: INestApplication) => void | Promise<void>;
 }
@@ -35,6 +40,9 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     bodyParser: false,
     abortOnError: false,
   });
+  // Before body parsing: an unauthenticated internal request is refused without reading its body.
+  app.use('/internal', internalTokenMiddleware(options.internalToken));
+  useInternalToken(options.internalToken);
   app.use(jsonBodyParser(options.http.bodyLimitBytes ?? 256 * 1024));
   app.useGlobalFilters(new ProblemFilter(options.logger));
   // No Nest shutdown hooks: runServiceMain owns SIGTERM/SIGINT (closes the whole service,

@@ -10,6 +10,18 @@ export interface TsProcessOptions {
   name?: string;
 }
 
+/**
+ * KEEL_INTERNAL_TOKEN of the services tests start (a test value, never a deployment's):
+ * startProcess passes it to every child; in-process services and direct calls to an
+ * internal API use it too (header `x-keel-internal-token`).
+ */
+export const TEST_INTERNAL_TOKEN = 'keel-test-internal-token-0123456789abcdef';
+
+/** Headers of a direct call to a service's internal API in a test. */
+export const testInternalHeaders: Readonly<Record<string, string>> = {
+  'x-keel-internal-token': TEST_INTERNAL_TOKEN,
+};
+
 /** The workspace root (where package.json and tsconfig.base.json live). */
 export const workspaceRoot = resolve(__dirname, '../../..');
 
@@ -30,6 +42,8 @@ export function startProcess(options: TsProcessOptions): ManagedProcess {
         ...process.env,
         SWC_NODE_PROJECT: resolve(workspaceRoot, 'tsconfig.base.json'),
         NODE_ENV: process.env['NODE_ENV'] ?? 'test',
+        // Every service a test starts shares the suite's internal token (service-to-service auth).
+        KEEL_INTERNAL_TOKEN: TEST_INTERNAL_TOKEN,
         ...options.env,
       },
     },

@@ -25,5 +25,6 @@ export async function startComplianceSimulator(
     bus,
     consumes: true,
     http: { port: config.httpPort, host: config.httpHost },
+    internalToken: config.internalToken,
   });
 }

@@ -1,8 +1,14 @@
 import { type ConfigOf, loadConfig, shapes, variable } from '@keel/config';
-import { busVariables, httpVariables, logVariables } from '@keel/service-runtime';
+import {
+  busVariables,
+  httpVariables,
+  internalAuthVariables,
+  logVariables,
+} from '@keel/service-runtime';
 
 export const complianceSimulatorVariables = {
   ...logVariables,
+  ...internalAuthVariables,
   ...busVariables,
   ...httpVariables,
   rpcUrl: variable({

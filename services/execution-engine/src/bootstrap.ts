@@ -31,6 +31,7 @@ export async function startExecutionEngine(
     bus,
     consumes: true,
     http: { port: config.httpPort, host: config.httpHost },
+    internalToken: config.internalToken,
   });
   return {
     ...running,

@@ -3,12 +3,14 @@ import {
   busVariables,
   databaseVariables,
   httpVariables,
+  internalAuthVariables,
   logVariables,
 } from '@keel/service-runtime';
 import { z } from 'zod';
 
 export const executionEngineVariables = {
   ...logVariables,
+  ...internalAuthVariables,
   ...busVariables,
   ...databaseVariables,
   ...httpVariables,

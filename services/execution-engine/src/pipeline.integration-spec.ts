@@ -9,6 +9,7 @@ import {
   startKafkaMock,
   startProcess,
   type TestDatabaseHandle,
+  testInternalHeaders,
   waitUntil,
 } from '@keel/testing';
 import { v7 as uuidv7 } from 'uuid';
@@ -92,6 +93,7 @@ async function next<T extends TopicName>(
 async function view(id: string): Promise<OperationView> {
   const res = await fetch(
     `http://127.0.0.1:${port}/internal/v1/operations/${id}?organizationId=${org}`,
+    { headers: testInternalHeaders },
   );
   return (await res.json()) as OperationView;
 }
@@ -103,7 +105,7 @@ async function cancel(
 ): Promise<Response> {
   return fetch(`http://127.0.0.1:${port}/internal/v1/operations/${id}/cancel`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...testInternalHeaders },
     body: JSON.stringify({ organizationId, ...body }),
   });
 }
@@ -544,5 +546,26 @@ describe('execution engine pipeline', () => {
     });
     expect(eventsOf('keel.compliance.requested.v1', id)).toHaveLength(3);
     expect(eventsOf('keel.signature.requested.v1', id)).toHaveLength(0);
+  });
+  it('answers its internal API to Keel services only: no or a wrong internal token is a 401 problem', async () => {
+    const id = await submit('token.transfer', { asset, to: holder, amount: '1' });
+    await until(id, 'PREPARING');
+    const url = `http://127.0.0.1:${port}/internal/v1/operations/${id}?organizationId=${org}`;
+    const attempts: Record<string, string>[] = [{}, { 'x-keel-internal-token': 'x'.repeat(40) }];
+    for (const headers of attempts) {
+      const res = await fetch(url, { headers });
+      expect(res.status).toBe(401);
+      expect(problemSchema.parse(await res.json()).error).toMatchObject({
+        category: 'authentication',
+        status: 401,
+      });
+    }
+    const cancelled = await fetch(`http://127.0.0.1:${port}/internal/v1/operations/${id}/cancel`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ organizationId: org, requestedBy: 'apikey:intruder' }),
+    });
+    expect(cancelled.status).toBe(401);
+    expect((await view(id)).status).toBe('PREPARING');
   });
 });

@@ -23,6 +23,7 @@ export async function startGateway(
     bus,
     consumes: false,
     http: { port: config.httpPort, host: config.httpHost, bodyLimitBytes: config.bodyLimitBytes },
+    internalToken: config.internalToken,
     configure: (app) => {
       app.setGlobalPrefix('api/v1', {
         exclude: [

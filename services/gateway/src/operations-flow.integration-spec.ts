@@ -9,6 +9,7 @@ import {
   type ManagedProcess,
   startKafkaMock,
   startProcess,
+  TEST_INTERNAL_TOKEN,
   type TestDatabaseHandle,
   waitUntil,
 } from '@keel/testing';
@@ -114,6 +115,7 @@ beforeAll(async () => {
 
   gateway = await startGateway({
     KEEL_HTTP_PORT: String(await freePort()),
+    KEEL_INTERNAL_TOKEN: TEST_INTERNAL_TOKEN,
     KEEL_KAFKA_BROKERS: kafka.bootstrapServers,
     KEEL_REQUEST_CONTROLS_URL: `http://127.0.0.1:${rcPort}`,
     KEEL_EXECUTION_ENGINE_URL: `http://127.0.0.1:${enginePort}`,

@@ -9,7 +9,7 @@ import {
   KeelBusTransport,
 } from '@keel/bus';
 import { openDataSource, OutboxRelay } from '@keel/persistence';
-import { ProblemFilter } from '@keel/http-problem';
+import { internalTokenMiddleware, ProblemFilter } from '@keel/http-problem';
 import { createLogger, instrumentRepository, type Logger, NestLogger } from '@keel/telemetry';
 import type { DataSource } from 'typeorm';
 import { KeyGuardianModule } from './app.module';
@@ -93,6 +93,8 @@ export async function startKeyGuardian(
     { logger: new NestLogger(logger), abortOnError: false },
   );
   app.useGlobalFilters(new ProblemFilter(logger));
+  // Wallets, policies, approvals and claim signing answer Keel services only (KEEL_INTERNAL_TOKEN).
+  app.use('/internal', internalTokenMiddleware(config.internalToken));
   app.connectMicroservice({ strategy: new KeelBusTransport({ bus, group: SERVICE_NAME }) });
   await app.startAllMicroservices();
   relay.start();

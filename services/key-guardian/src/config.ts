@@ -1,4 +1,9 @@
-import { busVariables, httpVariables, logVariables } from '@keel/service-runtime';
+import {
+  busVariables,
+  httpVariables,
+  internalAuthVariables,
+  logVariables,
+} from '@keel/service-runtime';
 import { type ConfigOf, loadConfig, shapes, variable } from '@keel/config';
 import { z } from 'zod';
 
@@ -6,6 +11,7 @@ export const keyGuardianVariables = {
   ...busVariables,
   httpHost: httpVariables.httpHost,
   ...logVariables,
+  ...internalAuthVariables,
   databaseUrl: variable({
     env: 'KEEL_DATABASE_URL',
     schema: shapes.url(['postgres', 'postgresql']),

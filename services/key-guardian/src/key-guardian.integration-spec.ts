@@ -8,7 +8,9 @@ import {
   freePort,
   type KafkaMockHandle,
   startKafkaMock,
+  TEST_INTERNAL_TOKEN,
   type TestDatabaseHandle,
+  testInternalHeaders,
 } from '@keel/testing';
 import { type Hex, recoverAddress, recoverMessageAddress, recoverTypedDataAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +73,7 @@ beforeAll(async () => {
     KEEL_BUS_DRIVER: 'kafka',
     KEEL_KAFKA_BROKERS: kafka.bootstrapServers,
     KEEL_HTTP_PORT: String(await freePort()),
+    KEEL_INTERNAL_TOKEN: TEST_INTERNAL_TOKEN,
     KEEL_LOG_LEVEL: 'debug',
   });
   const logger = createLogger({
@@ -111,7 +114,7 @@ describe('key-guardian', () => {
   it('creates and lists wallets over its internal API, answers health', async () => {
     const res = await fetch(`${kg.url}/internal/v1/wallets`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...testInternalHeaders },
       body: JSON.stringify({ organizationId: ORG, label: 'treasury' }),
     });
     expect(res.status).toBe(201);
@@ -120,7 +123,9 @@ describe('key-guardian', () => {
     expect(wallet.provider).toBe('local');
     expect(JSON.stringify(wallet)).not.toMatch(/privateKey|ciphertext/i);
     const list = (await (
-      await fetch(`${kg.url}/internal/v1/wallets?organizationId=${ORG}`)
+      await fetch(`${kg.url}/internal/v1/wallets?organizationId=${ORG}`, {
+        headers: testInternalHeaders,
+      })
     ).json()) as { address: string }[];
     expect(list.map((w) => w.address)).toContain(wallet.address);
     expect(
@@ -128,14 +133,26 @@ describe('key-guardian', () => {
         await fetch(`${kg.url}/internal/v1/wallets`, {
           method: 'POST',
           body: '{}',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...testInternalHeaders },
         })
       ).status,
     ).toBe(422);
+    // Only Keel services (KEEL_INTERNAL_TOKEN) reach the internal API: 401 problem otherwise.
+    const intruder = await fetch(`${kg.url}/internal/v1/wallets`, {
+      method: 'POST',
+      body: JSON.stringify({ organizationId: ORG, label: 'intruder' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(intruder.status).toBe(401);
+    expect(((await intruder.json()) as { error: { category: string } }).error.category).toBe(
+      'authentication',
+    );
     expect((await fetch(`${kg.url}/health`)).status).toBe(200);
     // Another organization does not see it.
     const other = (await (
-      await fetch(`${kg.url}/internal/v1/wallets?organizationId=other`)
+      await fetch(`${kg.url}/internal/v1/wallets?organizationId=other`, {
+        headers: testInternalHeaders,
+      })
     ).json()) as unknown[];
     expect(other).toEqual([]);
   });

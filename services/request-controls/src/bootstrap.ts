@@ -33,6 +33,7 @@ export async function startRequestControls(
     bus,
     consumes: true,
     http: { port: config.httpPort, host: config.httpHost },
+    internalToken: config.internalToken,
     configure: async (app) => {
       const bootstrap = parseApiKey(config.bootstrapAdminKey);
       if (bootstrap) {

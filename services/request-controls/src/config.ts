@@ -3,11 +3,12 @@ import {
   busVariables,
   databaseVariables,
   httpVariables,
+  internalAuthVariables,
   logVariables,
 } from '@keel/service-runtime';
 import { z } from 'zod';
-import { sessionVariables } from './sessions/session.variables';
 import { ingressVariables } from './ingress/ingress.variables';
+import { sessionVariables } from './sessions/session.variables';
 
 /** `REQUEST_CONTROLS_ENCRYPTION_KEY`: base64 (or base64url) of exactly 32 bytes; null otherwise. */
 export function decodeEncryptionKey(value: string): Buffer | null {
@@ -18,6 +19,7 @@ export function decodeEncryptionKey(value: string): Buffer | null {
 
 export const requestControlsVariables = {
   ...logVariables,
+  ...internalAuthVariables,
   ...busVariables,
   ...databaseVariables,
   ...httpVariables,

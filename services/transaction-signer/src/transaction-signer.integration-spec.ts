@@ -13,6 +13,7 @@ import {
   startKafkaMock,
   startProcess,
   type TestDatabaseHandle,
+  testInternalHeaders,
   waitUntil,
 } from '@keel/testing';
 import { type Address, type Hash, type Hex, parseTransaction, toHex } from 'viem';
@@ -73,7 +74,7 @@ async function startKeyGuardian(): Promise<void> {
 async function newWallet(): Promise<Address> {
   const res = await fetch(`${kgUrl}/internal/v1/wallets`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...testInternalHeaders },
     body: JSON.stringify({ organizationId: ORG }),
   });
   const { address } = (await res.json()) as { address: Address };

@@ -5,7 +5,14 @@ import { parseUnsignedTransaction, serializeUnsignedTransaction, signingHashOf }
 import type { KeelEvent } from '@keel/events';
 import { inTransaction } from '@keel/persistence';
 import { createLogger } from '@keel/telemetry';
-import { createTestDatabase, freePort, type TestDatabaseHandle, waitUntil } from '@keel/testing';
+import {
+  createTestDatabase,
+  freePort,
+  TEST_INTERNAL_TOKEN,
+  type TestDatabaseHandle,
+  testInternalHeaders,
+  waitUntil,
+} from '@keel/testing';
 import { type Address, encodeFunctionData, type Hex, recoverAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningKeyGuardian, startKeyGuardian } from '../bootstrap';
@@ -21,9 +28,6 @@ const ALLOWED = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' as Address;
 const STRANGER = '0x90F79bf6EB2c4f870365E785982E1f101E93b906' as Address;
 const [A, B, C] = ['apikey:approver-a', 'apikey:approver-b', 'user:approver-c'];
 const masterKey = randomBytes(32).toString('hex');
-// Service-to-service token of the internal API (KEEL_INTERNAL_TOKEN, sent as a header).
-const TEST_INTERNAL_TOKEN = 'kg-approvals-spec-internal-token-0123456789';
-const testInternalHeaders = { 'x-keel-internal-token': TEST_INTERNAL_TOKEN };
 
 let db: TestDatabaseHandle;
 let kg: RunningKeyGuardian;

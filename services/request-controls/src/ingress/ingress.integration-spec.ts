@@ -14,7 +14,9 @@ import {
   freePort,
   type KafkaMockHandle,
   startKafkaMock,
+  TEST_INTERNAL_TOKEN,
   type TestDatabaseHandle,
+  testInternalHeaders,
   waitUntil,
 } from '@keel/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
@@ -50,7 +52,7 @@ const LEGACY_KEY = `keel_legacy001_${'l'.repeat(43)}`;
 async function createKey(scope: 'read' | 'read-write', roles: string[]): Promise<string> {
   const res = await fetch(`${service.url}/internal/v1/api-keys`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...testInternalHeaders },
     body: JSON.stringify({
       apiKey: ADMIN_KEY,
       key: { name: `ingress ${roles.join()}`, scope, roles },
@@ -132,6 +134,7 @@ beforeAll(async () => {
   serviceEnv = {
     KEEL_DATABASE_URL: db.url,
     KEEL_HTTP_PORT: String(await freePort()),
+    KEEL_INTERNAL_TOKEN: TEST_INTERNAL_TOKEN,
     KEEL_KAFKA_BROKERS: kafka.bootstrapServers,
     KEEL_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
     KEEL_BOOTSTRAP_ORGANIZATION: ORG,

@@ -15,6 +15,7 @@ import {
   startKafkaMock,
   startProcess,
   type TestDatabaseHandle,
+  testInternalHeaders,
   waitUntil,
 } from '@keel/testing';
 import {
@@ -173,7 +174,7 @@ export async function startSigningStack(opts: { mining?: MiningMode } = {}): Pro
 
     const created = await fetch(`http://127.0.0.1:${port('key-guardian')}/internal/v1/wallets`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...testInternalHeaders },
       body: JSON.stringify({ organizationId: ORG, label: 'issuer' }),
     });
     if (created.status !== 201) throw new Error(`wallet creation: ${created.status}`);

@@ -12,6 +12,7 @@ import {
   startKafkaMock,
   startProcess,
   type TestDatabaseHandle,
+  testInternalHeaders,
   waitUntil,
 } from '@keel/testing';
 import {
@@ -87,7 +88,11 @@ export interface E2eStack {
   /** SIGKILL a service (no shutdown hooks run) and start it again with the same configuration. */
   killAndRestart(name: string): Promise<void>;
   /** An admin transaction to a token (grantRole, ...), waited for. */
-  adminWrite(address: Address, functionName: 'grantRole', args: readonly [`0x${string}`, Address]): Promise<void>;
+  adminWrite(
+    address: Address,
+    functionName: 'grantRole',
+    args: readonly [`0x${string}`, Address],
+  ): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -201,7 +206,7 @@ export async function startE2eStack(
   // A wallet in key-guardian, funded for gas.
   const created = await fetch(`http://127.0.0.1:${port('key-guardian')}/internal/v1/wallets`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...testInternalHeaders },
     body: JSON.stringify({ organizationId: ORG, label: 'issuer' }),
   });
   if (created.status !== 201) throw new Error(`wallet creation: ${created.status}`);
