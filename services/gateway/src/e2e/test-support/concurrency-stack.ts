@@ -58,6 +58,8 @@ export interface SigningStack {
   carol: PrivateKeyAccount;
   submit(type: string, params: Record<string, unknown>, key: string): Promise<string>;
   get(id: string): Promise<OperationView | null>;
+  /** Every operation of the organization with its history (all pages of the list endpoint). */
+  list(): Promise<OperationView[]>;
   logs(): string;
   stop(): Promise<void>;
 }
@@ -240,6 +242,19 @@ export async function startSigningStack(opts: { mining?: MiningMode } = {}): Pro
       async get(id) {
         const res = await fetch(`${gatewayUrl}/api/v1/operations/${id}`, { headers });
         return res.status === 200 ? ((await res.json()) as OperationView) : null;
+      },
+      async list() {
+        const out: OperationView[] = [];
+        let cursor: string | null = null;
+        do {
+          const q = new URLSearchParams({ limit: '200', ...(cursor ? { cursor } : {}) });
+          const res = await fetch(`${gatewayUrl}/api/v1/operations?${q.toString()}`, { headers });
+          if (res.status !== 200) throw new Error(`list ${res.status}: ${await res.text()}`);
+          const page = (await res.json()) as { items: OperationView[]; nextCursor: string | null };
+          out.push(...page.items);
+          cursor = page.nextCursor;
+        } while (cursor);
+        return out;
       },
       logs,
       stop,
