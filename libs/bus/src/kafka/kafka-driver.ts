@@ -290,7 +290,8 @@ export class KafkaBusDriver implements BusDriver {
           this.logger.warn({ group: options.group, err: String(err) }, 'offset commit failed');
         }
       };
-      const timer = commitIntervalMs > 0 ? setInterval(() => void flush(), commitIntervalMs) : undefined;
+      const timer =
+        commitIntervalMs > 0 ? setInterval(() => void flush(), commitIntervalMs) : undefined;
       consumer.on(consumer.events.REBALANCING, () => void flush());
       flushers.set(consumer, async () => {
         if (timer) clearInterval(timer);
