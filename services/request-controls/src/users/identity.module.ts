@@ -8,7 +8,14 @@ import { UserRepository } from './user.repository';
   providers: [
     UserRepository,
     SessionRepository,
-    { provide: PasswordHasher, useValue: new PasswordHasher() },
+    {
+      provide: PasswordHasher,
+      useFactory: async () => {
+        const hasher = new PasswordHasher();
+        await hasher.warmUp();
+        return hasher;
+      },
+    },
   ],
   exports: [UserRepository, SessionRepository, PasswordHasher],
 })

@@ -93,13 +93,20 @@ export class WalletVerificationService {
         return this.repo.consumeBackupCode(userId, backupCodeHash(userId, evidence.code));
       case 'totp': {
         if (!state.totpSecret || !this.box) return false;
-        const step = await this.totpStep(
-          this.box.open(state.totpSecret, totpAad(userId)).toString('utf8'),
-          evidence.code,
-          state.totpLastStep,
-        );
+        const secret = this.openTotpSecret(state.totpSecret, userId);
+        if (secret === null) return false;
+        const step = await this.totpStep(secret, evidence.code, state.totpLastStep);
         return step !== null && this.repo.useTotpStep(userId, step);
       }
+    }
+  }
+
+  /** The TOTP secret; null when it cannot be opened (e.g. the encryption key was replaced). */
+  private openTotpSecret(sealed: string, userId: string): string | null {
+    try {
+      return this.box ? this.box.open(sealed, totpAad(userId)).toString('utf8') : null;
+    } catch {
+      return null;
     }
   }
 
@@ -185,8 +192,8 @@ export class WalletVerificationService {
       this.config.walletVerificationLockoutSeconds,
     );
     if (!reservation.admitted) throw walletProblems.locked(reservation.lockedUntil);
-    const secret = this.box.open(state.totpPendingSecret, totpAad(userId)).toString('utf8');
-    const step = await this.totpStep(secret, code, null);
+    const secret = this.openTotpSecret(state.totpPendingSecret, userId);
+    const step = secret === null ? null : await this.totpStep(secret, code, null);
     if (step !== null && (await this.repo.confirmTotp(userId, state.totpPendingSecret, step))) {
       await this.repo.attemptSucceeded(userId);
       return this.status(userId);
