@@ -21,6 +21,11 @@ export function keelChain(chainId: number, url: string, name = `chain-${chainId}
  * A viem public client for one upstream URL. viem's own retries are off: the
  * upstream pool decides when to retry and where (another upstream), so a dead
  * node costs one timeout, not viem's retry budget times the pool's.
+ *
+ * Calls made in the same tick go out as one JSON-RPC batch (up to 50 per HTTP
+ * request): a service following hundreds of transactions pays one HTTP round
+ * trip per batch instead of one per call. Each call still resolves or fails
+ * on its own.
  */
 export function createChainClient(
   chainId: number,
@@ -29,7 +34,11 @@ export function createChainClient(
 ): PublicClient {
   return createPublicClient({
     chain: keelChain(chainId, url, options.name),
-    transport: http(url, { retryCount: 0, timeout: options.timeoutMs ?? 10_000 }),
+    transport: http(url, {
+      retryCount: 0,
+      timeout: options.timeoutMs ?? 10_000,
+      batch: { batchSize: 50, wait: 0 },
+    }),
     // Polling is driven by the caller (confirmation tracker), not by viem watchers.
     pollingInterval: 1_000,
   });
