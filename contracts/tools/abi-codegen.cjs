@@ -12,7 +12,12 @@ const path = require('node:path');
 const contractsRoot = path.resolve(__dirname, '..');
 const outDir = path.join(contractsRoot, 'out');
 const genDir = path.resolve(contractsRoot, '..', 'libs', 'abi', 'src', 'generated');
-const INCLUDE = [/^src\//, /^test\/fixtures\//];
+const INCLUDE = [
+  /^src\//,
+  /^test\/fixtures\//,
+  // The proxy the system deploys its components behind (bootstrapped through the CREATE2 deployer).
+  /node_modules\/@openzeppelin\/contracts\/proxy\/ERC1967\/ERC1967Proxy\.sol$/,
+];
 const EXCLUDE = [/\.t\.sol$/, /\.s\.sol$/];
 
 function fail(msg) {

@@ -1,4 +1,5 @@
 export * from './operation-types';
+export * from './issuance-types';
 export * from './permissions';
 export * from './problem';
 export * from './operation-view';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issuanceParamSchemas } from './issuance-types';
 
 // Amounts are decimal strings of base units: uint256 does not fit a JSON number.
 export const addressSchema = z
@@ -62,6 +63,7 @@ export const operationParamSchemas = {
   }),
   'role.grant': z.strictObject({ asset, role: z.enum(tokenRoles), account: addressSchema }),
   'role.revoke': z.strictObject({ asset, role: z.enum(tokenRoles), account: addressSchema }),
+  ...issuanceParamSchemas,
 } as const;
 
 export type OperationType = keyof typeof operationParamSchemas;
@@ -129,9 +131,9 @@ export function parseOperation(type: string, params: unknown): ParseOperationRes
   return { ok: true, operation: { type, params: result.data } as ParsedOperation };
 }
 
-/** The token (asset) an operation acts on. */
-export function assetOf(operation: ParsedOperation): string {
-  return operation.params.asset;
+/** The token (asset) an operation acts on; undefined for system, identity and issuance operations. */
+export function assetOf(operation: ParsedOperation): string | undefined {
+  return 'asset' in operation.params ? operation.params.asset : undefined;
 }
 
 /** A stable digest of an operation request, for idempotency-key comparison. */

@@ -4,6 +4,8 @@ import { z } from 'zod';
 /** One transaction of an operation as the API shows it. */
 export const transactionViewSchema = z.object({
   index: z.number().int().nonnegative(),
+  /** What this transaction does, for an operation of several (e.g. `deploy KeelToken implementation`). */
+  label: z.string().optional(),
   chainId: z.number().int(),
   from: z.string(),
   to: z.string(),
@@ -34,6 +36,10 @@ export const operationViewSchema = z.object({
   status: z.enum(operationStatuses),
   subStatus: z.string().nullable(),
   error: operationErrorSchema.nullable(),
+  /** What a completed operation produced, e.g. `{asset, compliance, identityRegistry, onchainID}` for asset.create. */
+  result: z.record(z.string(), z.unknown()).optional(),
+  /** For an operation of several transactions: how many, and the index of the one under way. */
+  steps: z.object({ count: z.number().int(), current: z.number().int() }).optional(),
   transactions: z.array(transactionViewSchema),
   history: z.array(
     z.object({

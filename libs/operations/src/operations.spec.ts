@@ -13,8 +13,8 @@ const asset = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 const holder = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 
 describe('operation params', () => {
-  it('covers the thirteen operation types of issue 6, each with a required role', () => {
-    expect(operationTypes).toHaveLength(13);
+  it('covers the operation types of issues 6 and 8, each with a required role', () => {
+    expect(operationTypes).toHaveLength(24);
     for (const t of operationTypes) expect(requiredRoleOf[t]).toBeDefined();
   });
 
@@ -83,6 +83,59 @@ describe('problem envelope', () => {
       status: 409,
       retryable: false,
       details: {},
+    });
+  });
+});
+
+describe('asset.create params', () => {
+  const base = { kind: 'equity', name: 'Acme', symbol: 'ACME', decimals: 0 };
+  const issues = (params: unknown) => {
+    const r = parseOperation('asset.create', params);
+    return r.ok ? [] : r.issues.map((i) => `${i.path}: ${i.message}`);
+  };
+  it('accepts an equity with modules and defaults the rest', () => {
+    const r = parseOperation('asset.create', {
+      ...base,
+      modules: [
+        { type: 'country-allow-list', params: { countries: [840, 276] } },
+        { type: 'max-investor-count', params: { maxInvestors: 2 } },
+      ],
+    });
+    expect(r.ok).toBe(true);
+  });
+  it('refuses unknown modules, bad module parameters and conflicting features', () => {
+    expect(issues({ ...base, modules: [{ type: 'teleport', params: {} }] })[0]).toMatch(
+      /params.modules.0.type: unknown compliance module/,
+    );
+    expect(
+      issues({ ...base, modules: [{ type: 'max-investor-count', params: { maxInvestors: 0 } }] }),
+    ).toEqual([expect.stringMatching(/^params.modules.0.params.maxInvestors/)]);
+    expect(
+      issues({
+        ...base,
+        features: { bond: { faceValue: '1', maturity: 4_000_000_000, denominationAsset: holder } },
+      }),
+    ).toEqual(['params.features.bond: bond terms conflict with kind equity']);
+    expect(issues({ ...base, kind: 'bond' })).toEqual([
+      'params.features.bond: a bond needs its terms: faceValue, maturity, denominationAsset',
+    ]);
+    expect(issues({ ...base, features: { voting: true } })[0]).toMatch(/voting is not supported/);
+  });
+  it('refuses an operation on no asset to a key limited to some assets', () => {
+    const limited: Principal = {
+      kind: 'api-key',
+      organizationId: 'org',
+      subjectId: 'apikey:k',
+      apiKeyId: 'k',
+      scope: 'read-write',
+      roles: ['admin'],
+      assets: [asset],
+    };
+    expect(authorizeOperation(limited, 'asset.create', undefined)).toMatchObject({
+      reason: 'asset-not-allowed',
+    });
+    expect(authorizeOperation({ ...limited, assets: [] }, 'asset.create', undefined)).toEqual({
+      allowed: true,
     });
   });
 });

@@ -13,6 +13,12 @@ export const platformRoles = [
   'emergency',
   'governance',
   'viewer',
+  /** Creates assets (asset.create). */
+  'issuer',
+  /** Onboards investors: identities and their claims. */
+  'identity-manager',
+  /** Trusted issuers and required claim topics. */
+  'claim-policy-manager',
 ] as const;
 export type PlatformRole = (typeof platformRoles)[number];
 
@@ -38,6 +44,17 @@ export const requiredRoleOf: Record<OperationType, PlatformRole> = {
   // DEFAULT_ADMIN_ROLE is refused by the contract, and the simulation reports it).
   'role.grant': 'admin',
   'role.revoke': 'admin',
+  'system.bootstrap': 'admin',
+  'identity.create': 'identity-manager',
+  'identity.update': 'identity-manager',
+  'identity.remove': 'identity-manager',
+  'claim.issue': 'identity-manager',
+  'claim.revoke': 'identity-manager',
+  'issuer.trust': 'claim-policy-manager',
+  'issuer.untrust': 'claim-policy-manager',
+  'claimTopic.add': 'claim-policy-manager',
+  'claimTopic.remove': 'claim-policy-manager',
+  'asset.create': 'issuer',
 };
 
 export type PrincipalKind = 'api-key' | 'session';
@@ -66,11 +83,15 @@ export type AuthorizationDecision =
       requiredRole: PlatformRole;
     };
 
-/** Whether a principal may request an operation of this type on this asset. */
+/**
+ * Whether a principal may request an operation of this type on this asset. An
+ * operation on no asset (system, identity, issuance) is refused to a key limited
+ * to some assets.
+ */
 export function authorizeOperation(
   principal: Principal,
   type: OperationType,
-  asset: string,
+  asset: string | undefined,
 ): AuthorizationDecision {
   const requiredRole = requiredRoleOf[type];
   if (principal.scope !== 'read-write')
@@ -80,7 +101,7 @@ export function authorizeOperation(
   }
   if (
     principal.assets.length > 0 &&
-    !principal.assets.some((a) => a.toLowerCase() === asset.toLowerCase())
+    (asset === undefined || !principal.assets.some((a) => a.toLowerCase() === asset.toLowerCase()))
   ) {
     return { allowed: false, reason: 'asset-not-allowed', requiredRole };
   }

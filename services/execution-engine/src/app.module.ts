@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { CancellationModule } from './cancellation/cancellation.module';
 import { PipelineModule } from './pipeline/pipeline.module';
 import { ReadsModule } from './reads/reads.module';
+import { SystemModule } from './system/system.module';
 import type { ExecutionEngineConfig } from './config';
 import { CONFIG, DATA_SOURCE, EVENT_BUS, LOGGER } from './tokens';
 
@@ -40,6 +41,7 @@ export class ExecutionEngineModule {
       module: ExecutionEngineModule,
       imports: [
         InfrastructureModule.register(deps),
+        SystemModule,
         PipelineModule,
         ReadsModule,
         CancellationModule,

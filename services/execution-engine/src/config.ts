@@ -34,6 +34,23 @@ export const executionEngineVariables = {
     fix: 'Set KEEL_GAS_HEADROOM_PERCENT to a non-negative integer (default 25).',
     default: 25,
   }),
+  rpcUrl: variable({
+    env: 'KEEL_RPC_URL',
+    schema: z.union([z.literal(''), shapes.url(['http', 'https'])]),
+    description:
+      'JSON-RPC URL the engine reads the chain from while planning system, identity and issuance operations',
+    fix: 'Set KEEL_RPC_URL=http://127.0.0.1:8545 (empty: only token operations can be planned).',
+    default: '',
+    sensitive: true,
+  }),
+  keyGuardianUrl: variable({
+    env: 'KEEL_KEY_GUARDIAN_URL',
+    schema: z.union([z.literal(''), shapes.url(['http', 'https'])]),
+    description:
+      'base URL of key-guardian, which signs claims with the trusted issuer key (claim.issue)',
+    fix: 'Set KEEL_KEY_GUARDIAN_URL=http://127.0.0.1:<key-guardian port>.',
+    default: '',
+  }),
   complianceRetries: variable({
     env: 'KEEL_COMPLIANCE_RETRIES',
     schema: shapes.nonNegativeInt(),

@@ -8,6 +8,7 @@ import { ComplianceModule } from './compliance/compliance.module';
 import type { GatewayConfig } from './config';
 import { OperationsModule } from './operations/operations.module';
 import { ReadsModule } from './reads/reads.module';
+import { SystemModule } from './system/system.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { CONFIG, EVENT_BUS, LOGGER } from './tokens';
 
@@ -45,6 +46,7 @@ export class GatewayModule {
         ApiKeysModule,
         ApprovalsModule,
         ReadsModule,
+        SystemModule,
         SessionsModule,
       ],
       controllers: [HealthController],

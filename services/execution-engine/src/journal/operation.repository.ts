@@ -24,6 +24,21 @@ export interface OperationRecord {
   error: OperationError | null;
   sequence: number;
   complianceAttempts: number;
+  /** Transactions of the plan; the operation completes with the last one. */
+  stepCount: number;
+  /** Index of the transaction under way. */
+  currentStep: number;
+  /** What the operation produced (addresses), shown once it completes. */
+  result: Record<string, unknown> | null;
+  /** What completing the operation records besides its result (see the planner). */
+  completion: Record<string, unknown> | null;
+}
+
+/** What the compliance simulation checks for one transaction besides the exact call. */
+export interface StepCompliance {
+  kind: 'movement' | 'forced' | 'admin';
+  transfer?: { from: string; to: string; amount: string };
+  asset?: string;
 }
 
 export type TransactionStatus =
@@ -45,6 +60,9 @@ export interface TransactionRecord {
   blockNumber: string | null;
   confirmations: number;
   gasUsed: string | null;
+  /** What this step does, e.g. `deploy KeelToken implementation`. */
+  label?: string | null;
+  compliance?: StepCompliance | null;
 }
 
 interface OperationRow {
@@ -59,6 +77,10 @@ interface OperationRow {
   error: OperationError | null;
   sequence: number;
   compliance_attempts: number;
+  step_count: number;
+  current_step: number;
+  result: Record<string, unknown> | null;
+  completion: Record<string, unknown> | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -79,6 +101,8 @@ interface TransactionRow {
   block_number: string | null;
   confirmations: number;
   gas_used: string | null;
+  label: string | null;
+  compliance: StepCompliance | null;
 }
 
 function toOperation(r: OperationRow): OperationRecord {
@@ -94,6 +118,10 @@ function toOperation(r: OperationRow): OperationRecord {
     error: r.error,
     sequence: r.sequence,
     complianceAttempts: r.compliance_attempts,
+    stepCount: r.step_count,
+    currentStep: r.current_step,
+    result: r.result,
+    completion: r.completion,
   };
 }
 
@@ -114,6 +142,8 @@ function toTransaction(r: TransactionRow): TransactionRecord {
     blockNumber: r.block_number,
     confirmations: r.confirmations,
     gasUsed: r.gas_used,
+    label: r.label,
+    compliance: r.compliance,
   };
 }
 
@@ -165,7 +195,8 @@ export class OperationRepository {
   async saveState(m: EntityManager, op: OperationRecord): Promise<void> {
     await m.query(
       `UPDATE operations SET status = $2, sub_status = $3, error = $4, sequence = $5, compliance_attempts = $6,
-         signer = $7, updated_at = now() WHERE id = $1`,
+         signer = $7, step_count = $8, current_step = $9, result = $10, completion = $11, updated_at = now()
+       WHERE id = $1`,
       [
         op.id,
         op.status,
@@ -174,6 +205,10 @@ export class OperationRepository {
         op.sequence,
         op.complianceAttempts,
         op.signer,
+        op.stepCount,
+        op.currentStep,
+        op.result ? JSON.stringify(op.result) : null,
+        op.completion ? JSON.stringify(op.completion) : null,
       ],
     );
     await m.query(
@@ -198,8 +233,8 @@ export class OperationRepository {
   async saveTransaction(m: EntityManager, tx: TransactionRecord): Promise<void> {
     await m.query(
       `INSERT INTO operation_transactions (operation_id, tx_index, chain_id, from_address, to_address, data, value,
-         gas_limit, nonce, hash, raw_transaction, status, block_number, confirmations, gas_used)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)
+         gas_limit, nonce, hash, raw_transaction, status, block_number, confirmations, gas_used, label, compliance)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)
        ON CONFLICT (operation_id, tx_index) DO UPDATE SET
          gas_limit = EXCLUDED.gas_limit, nonce = EXCLUDED.nonce, hash = EXCLUDED.hash,
          raw_transaction = EXCLUDED.raw_transaction, status = EXCLUDED.status, block_number = EXCLUDED.block_number,
@@ -220,6 +255,8 @@ export class OperationRepository {
         tx.blockNumber,
         tx.confirmations,
         tx.gasUsed,
+        tx.label ?? null,
+        tx.compliance ? JSON.stringify(tx.compliance) : null,
       ],
     );
   }
@@ -288,10 +325,13 @@ export class OperationRepository {
       status: r.status,
       subStatus: r.sub_status,
       error: r.error,
+      ...(r.result ? { result: r.result } : {}),
+      ...(r.step_count > 1 ? { steps: { count: r.step_count, current: r.current_step } } : {}),
       transactions: txs
         .filter((t) => t.operation_id === r.id)
         .map((t) => ({
           index: t.tx_index,
+          ...(t.label ? { label: t.label } : {}),
           chainId: t.chain_id,
           from: t.from_address,
           to: t.to_address,

@@ -2,16 +2,18 @@ import type { OperationFailureReason, OperationStatus } from '@keel/events';
 
 /**
  * The operation lifecycle. FAILED, DEAD_LETTER, CANCELLED and COMPLETED are
- * terminal; BROADCASTING → CONFIRMING may repeat after a reorg.
+ * terminal; BROADCASTING → CONFIRMING may repeat after a reorg. An operation of
+ * several transactions goes CONFIRMING → PREPARING for its next step; one with
+ * nothing left to send (a bootstrap already done) goes PREPARING → COMPLETED.
  */
 const transitions: Record<OperationStatus, readonly OperationStatus[]> = {
   RECEIVED: ['QUEUED', 'FAILED', 'CANCELLED'],
   QUEUED: ['PREPARING', 'FAILED', 'CANCELLED'],
-  PREPARING: ['SIGNING', 'FAILED', 'CANCELLED', 'DEAD_LETTER'],
+  PREPARING: ['SIGNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'DEAD_LETTER'],
   SIGNING: ['PENDING_APPROVAL', 'BROADCASTING', 'FAILED', 'DEAD_LETTER'],
   PENDING_APPROVAL: ['SIGNING', 'BROADCASTING', 'FAILED'],
   BROADCASTING: ['CONFIRMING', 'FAILED', 'DEAD_LETTER'],
-  CONFIRMING: ['COMPLETED', 'BROADCASTING', 'FAILED', 'CONFIRMING'],
+  CONFIRMING: ['COMPLETED', 'PREPARING', 'BROADCASTING', 'FAILED', 'CONFIRMING'],
   COMPLETED: [],
   FAILED: [],
   DEAD_LETTER: [],

@@ -43,8 +43,14 @@ export class InvalidOperationError extends Error {
 
 const a = (v: string) => v as Address;
 
-/** Builds the exact call of an operation with the typed token ABI. */
-export function buildCall(operation: ParsedOperation, signer: Address): PreparedCall {
+/** The operations that are one call to a token (the rest are planned in `plans/plan.ts`). */
+export type TokenOperation = Extract<
+  ParsedOperation,
+  { type: `token.${string}` | `role.${string}` }
+>;
+
+/** Builds the exact call of a token operation with the typed token ABI. */
+export function buildCall(operation: TokenOperation, signer: Address): PreparedCall {
   const p = operation.params;
   const to = a(p.asset);
   const call = (data: Hex, compliance: PreparedCall['compliance']): PreparedCall => ({

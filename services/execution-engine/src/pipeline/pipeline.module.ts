@@ -12,6 +12,7 @@ import { ApplySignatureResultUseCase } from './usecases/apply-signature-result/a
 import { PrepareOperationUseCase } from './usecases/prepare-operation/prepare-operation.usecase';
 import { RecordSubmissionUseCase } from './usecases/record-submission/record-submission.usecase';
 import { RejectOperationUseCase } from './usecases/reject-operation/reject-operation.usecase';
+import { StepRunner } from './steps';
 
 /** The signing pipeline: one handler per consumed topic, one use case per step. */
 @Module({
@@ -31,6 +32,7 @@ import { RejectOperationUseCase } from './usecases/reject-operation/reject-opera
     ApplyComplianceResultUseCase,
     ApplySignatureResultUseCase,
     ApplyReceiptUseCase,
+    StepRunner,
   ],
 })
 export class PipelineModule {}

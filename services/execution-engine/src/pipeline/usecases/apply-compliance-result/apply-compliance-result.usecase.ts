@@ -4,6 +4,7 @@ import type { ExecutionEngineConfig } from '../../../config';
 import { Journal, type Tx } from '../../../journal/journal';
 import { OperationRepository } from '../../../journal/operation.repository';
 import { CONFIG } from '../../../tokens';
+import { StepRunner, withStep } from '../../steps';
 
 const INSUFFICIENT = /InsufficientUnfrozenBalance|ERC20InsufficientBalance|insufficient balance/i;
 
@@ -17,32 +18,24 @@ export class ApplyComplianceResultUseCase {
   constructor(
     private readonly journal: Journal,
     private readonly operations: OperationRepository,
+    private readonly steps: StepRunner,
     @Inject(CONFIG) private readonly config: ExecutionEngineConfig,
   ) {}
 
   async execute(tx: Tx, event: KeelEvent<'keel.compliance.result.v1'>): Promise<void> {
     const r = event.payload;
     let op = await this.operations.lock(tx.manager, r.operationId);
-    if (!op || op.status !== 'PREPARING') return;
+    if (!op || op.status !== 'PREPARING' || r.transactionIndex !== op.currentStep) return;
     const prepared = await this.operations.transactionOf(tx.manager, op.id, r.transactionIndex);
     if (!prepared) return;
+    const fail = (sub: string, error: Parameters<typeof withStep>[2]) =>
+      this.journal.fail(tx, op!, sub, withStep(op!, prepared, error));
 
     if (r.error) {
       if (r.error.retryable && op.complianceAttempts < this.config.complianceRetries) {
         op = { ...op, complianceAttempts: op.complianceAttempts + 1 };
         await this.operations.saveState(tx.manager, op);
-        await tx.outbox.publish('keel.compliance.requested.v1', {
-          operationId: op.id,
-          transactionIndex: prepared.index,
-          call: {
-            chainId: prepared.chainId,
-            from: prepared.from,
-            to: prepared.to,
-            data: prepared.data,
-            value: prepared.value,
-          },
-          asset: prepared.to,
-        });
+        await this.steps.requestCompliance(tx, op, prepared);
         return;
       }
       if (r.error.retryable) {
@@ -62,7 +55,7 @@ export class ApplyComplianceResultUseCase {
         });
         return;
       }
-      await this.journal.fail(tx, op, 'PREPARATION_FAILED', {
+      await fail('PREPARATION_FAILED', {
         code: r.error.code,
         message: `The compliance simulation could not run: ${r.error.message}`,
       });
@@ -71,7 +64,7 @@ export class ApplyComplianceResultUseCase {
 
     if (!r.allowed) {
       if (r.deniedBy) {
-        await this.journal.fail(tx, op, 'COMPLIANCE_REJECTED', {
+        await fail('COMPLIANCE_REJECTED', {
           code: 'COMPLIANCE_REJECTED',
           message: `Compliance module ${r.deniedBy.module} denied the transfer: ${r.deniedBy.reason}`,
           module: r.deniedBy.module,
@@ -81,17 +74,12 @@ export class ApplyComplianceResultUseCase {
         return;
       }
       const reason = r.revert?.reason ?? 'the simulated call reverted';
-      await this.journal.fail(
-        tx,
-        op,
-        INSUFFICIENT.test(reason) ? 'INSUFFICIENT_BALANCE' : 'REVERTED',
-        {
-          code: 'SIMULATION_REVERTED',
-          message: `The simulation of the call reverted: ${reason}`,
-          reason,
-          ...(r.revert?.selector ? { details: { selector: r.revert.selector } } : {}),
-        },
-      );
+      await fail(INSUFFICIENT.test(reason) ? 'INSUFFICIENT_BALANCE' : 'REVERTED', {
+        code: 'SIMULATION_REVERTED',
+        message: `The simulation of the call reverted: ${reason}`,
+        reason,
+        ...(r.revert?.selector ? { details: { selector: r.revert.selector } } : {}),
+      });
       return;
     }
 

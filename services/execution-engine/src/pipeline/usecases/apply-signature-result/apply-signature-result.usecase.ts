@@ -5,6 +5,7 @@ import type { Address, Hex } from 'viem';
 import { Journal, type Tx } from '../../../journal/journal';
 import { OperationRepository } from '../../../journal/operation.repository';
 import { failureOfSigningError } from '../../../journal/state-machine';
+import { withStep } from '../../steps';
 
 /**
  * The signer answered. Signed bytes are parsed and must match the prepared
@@ -21,7 +22,7 @@ export class ApplySignatureResultUseCase {
   async execute(tx: Tx, event: KeelEvent<'keel.signature.result.v1'>): Promise<void> {
     const r = event.payload;
     let op = await this.operations.lock(tx.manager, r.operationId);
-    if (!op) return;
+    if (!op || r.transactionIndex !== op.currentStep) return;
     const prepared = await this.operations.transactionOf(tx.manager, op.id, r.transactionIndex);
     if (!prepared) return;
 
@@ -34,11 +35,16 @@ export class ApplySignatureResultUseCase {
         return;
       case 'failed':
         if (op.status !== 'SIGNING' && op.status !== 'PENDING_APPROVAL') return;
-        await this.journal.fail(tx, op, failureOfSigningError(r.error.code), {
-          code: r.error.code,
-          message: r.error.message,
-          ...(r.error.details ? { details: r.error.details } : {}),
-        });
+        await this.journal.fail(
+          tx,
+          op,
+          failureOfSigningError(r.error.code),
+          withStep(op, prepared, {
+            code: r.error.code,
+            message: r.error.message,
+            ...(r.error.details ? { details: r.error.details } : {}),
+          }),
+        );
         return;
       case 'signed': {
         // A re-priced replacement (same nonce) may arrive while broadcasting or confirming.
