@@ -31,7 +31,7 @@ export async function bootstrapSystem(options: {
     },
     body: JSON.stringify({
       type: 'system.bootstrap',
-      params: { chainId: options.chainId },
+      params: {},
       signer: options.signer,
     }),
   });

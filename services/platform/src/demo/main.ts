@@ -1,0 +1,59 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fund } from '../anvil';
+import { DataDir, type PlatformEndpoints, type PlatformSecrets } from '../data-dir';
+import { runDemo } from './demo';
+import { KeelClient } from './keel-client';
+
+// `npm run demo`: the issuance story against the platform `npm start` runs. Its URL and
+// key come from the data directory (KEEL_DATA_DIR, default .keel/) unless
+// KEEL_GATEWAY_URL and KEEL_API_KEY say otherwise.
+const workspaceRoot = resolve(__dirname, '../../../..');
+const dataDir = new DataDir(
+  resolve(process.env['KEEL_DATA_DIR'] ?? resolve(workspaceRoot, '.keel')),
+);
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  if (!existsSync(dataDir.endpointsFile))
+    throw new Error(
+      `no running platform found in ${dataDir.root}: start it with \`npm start\` first`,
+    );
+  const endpoints = JSON.parse(readFileSync(dataDir.endpointsFile, 'utf8')) as PlatformEndpoints;
+  const secrets = JSON.parse(readFileSync(dataDir.secretsFile, 'utf8')) as PlatformSecrets;
+  const gatewayUrl = process.env['KEEL_GATEWAY_URL'] ?? endpoints.gatewayUrl;
+  const apiKey = process.env['KEEL_API_KEY'] ?? secrets.operatorApiKey;
+  const health = await fetch(`${gatewayUrl}/health/ready`).catch(() => null);
+  if (!health?.ok)
+    throw new Error(`the platform at ${gatewayUrl} does not answer: is \`npm start\` running?`);
+  out(`Keel demo against ${gatewayUrl}`);
+  const stamp = Date.now().toString(36);
+  await runDemo({
+    client: new KeelClient(gatewayUrl, apiKey),
+    operatorWallet: endpoints.operatorWallet,
+    out,
+    async newWallet(label) {
+      const res = await fetch(`${endpoints.keyGuardianUrl}/internal/v1/wallets`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-keel-internal-token': secrets.internalToken,
+        },
+        body: JSON.stringify({
+          organizationId: endpoints.organizationId,
+          label: `demo ${label} ${stamp}`,
+        }),
+      });
+      if (res.status !== 201)
+        throw new Error(`investor wallet: key-guardian answered ${res.status}`);
+      const wallet = ((await res.json()) as { address: string }).address;
+      await fund(endpoints.rpcUrl, wallet, 10n ** 20n);
+      return wallet;
+    },
+  });
+}
+
+main().catch((err: unknown) => {
+  out(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
