@@ -6,6 +6,7 @@ import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/U
 import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
 import {IGlobalCompliance} from "./interfaces/IGlobalCompliance.sol";
 import {ModuleList} from "./ModuleList.sol";
+import {ActivityMarker} from "../system/ActivityMarker.sol";
 import {KeelRoles} from "../token/KeelRoles.sol";
 import {IToken} from "../interfaces/erc3643/IToken.sol";
 
@@ -36,9 +37,23 @@ contract GlobalCompliance is Initializable, AccessControlUpgradeable, UUPSUpgrad
         if (address(IToken(token).compliance()) != msg.sender) revert NotTokenCompliance(msg.sender, token);
     }
 
+    /// @notice Binding a module also deploys this policy's activity marker (once): from
+    /// then on every compliance calls this contract on every movement (`ActivityMarker`).
     function addModule(address module) external onlyRole(KeelRoles.COMPLIANCE_MANAGER_ROLE) {
+        ActivityMarker.activate();
         _addModule(module);
         emit ModuleAdded(module);
+    }
+
+    /// @notice Deploys the activity marker if this policy has modules but no marker (e.g.
+    /// modules bound by an implementation that predates the marker). Anyone may call it.
+    function syncActivityMarker() external {
+        if (_modules.length != 0) ActivityMarker.activate();
+    }
+
+    /// @notice Whether compliances consult this policy (it has had a module at some point).
+    function isActive() external view returns (bool) {
+        return ActivityMarker.isActive(address(this));
     }
 
     function removeModule(address module) external onlyRole(KeelRoles.COMPLIANCE_MANAGER_ROLE) {

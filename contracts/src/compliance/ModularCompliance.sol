@@ -7,6 +7,7 @@ import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/acce
 import {IKeelCompliance} from "./interfaces/IKeelCompliance.sol";
 import {IGlobalCompliance} from "./interfaces/IGlobalCompliance.sol";
 import {ModuleList} from "./ModuleList.sol";
+import {ActivityMarker} from "../system/ActivityMarker.sol";
 import {KeelRoles} from "../token/KeelRoles.sol";
 
 /// @title ModularCompliance — the compliance engine bound to one token.
@@ -105,7 +106,7 @@ contract ModularCompliance is Initializable, AccessControlUpgradeable, UUPSUpgra
         address token = _token;
         _check(token, from, to, amount);
         IGlobalCompliance g = _global;
-        if (address(g) != address(0)) g.checkTransfer(token, from, to, amount);
+        if (_consults(g)) g.checkTransfer(token, from, to, amount);
     }
 
     function explainTransfer(address from, address to, uint256 amount)
@@ -128,19 +129,19 @@ contract ModularCompliance is Initializable, AccessControlUpgradeable, UUPSUpgra
     function transferred(address from, address to, uint256 amount) external onlyToken {
         _hookTransferred(msg.sender, from, to, amount);
         IGlobalCompliance g = _global;
-        if (address(g) != address(0)) g.transferred(msg.sender, from, to, amount);
+        if (_consults(g)) g.transferred(msg.sender, from, to, amount);
     }
 
     function created(address to, uint256 amount) external onlyToken {
         _hookCreated(msg.sender, to, amount);
         IGlobalCompliance g = _global;
-        if (address(g) != address(0)) g.created(msg.sender, to, amount);
+        if (_consults(g)) g.created(msg.sender, to, amount);
     }
 
     function destroyed(address from, uint256 amount) external onlyToken {
         _hookDestroyed(msg.sender, from, amount);
         IGlobalCompliance g = _global;
-        if (address(g) != address(0)) g.destroyed(msg.sender, from, amount);
+        if (_consults(g)) g.destroyed(msg.sender, from, amount);
     }
 
     // ---------------------------------------------------------------- views
@@ -159,6 +160,13 @@ contract ModularCompliance is Initializable, AccessControlUpgradeable, UUPSUpgra
 
     function globalCompliance() external view returns (address) {
         return address(_global);
+    }
+
+    /// @dev The global policy is called only once it has ever had a module (its activity
+    /// marker exists): before that its check cannot reject and its hooks are no-ops, so
+    /// skipping it is equivalent and saves a cold call through its proxy per movement.
+    function _consults(IGlobalCompliance g) private view returns (bool) {
+        return address(g) != address(0) && ActivityMarker.isActive(address(g));
     }
 
     function _authorizeUpgrade(address) internal override onlyRole(DEFAULT_ADMIN_ROLE) {}

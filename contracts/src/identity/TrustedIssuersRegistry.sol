@@ -6,6 +6,7 @@ import {ITrustedIssuersRegistry} from "../interfaces/erc3643/ITrustedIssuersRegi
 import {ITieredTrustedIssuersRegistry} from "./interfaces/IKeelIdentityRegistry.sol";
 import {KeelAccessManaged} from "../system/access/KeelAccessManaged.sol";
 import {KeelSystemRoles} from "../system/access/KeelSystemRoles.sol";
+import {ActivityMarker} from "../system/ActivityMarker.sol";
 
 /// @title TrustedIssuersRegistry — claim issuers and the topics each may attest, in tiers.
 /// @notice Keel's three-tier trust lookup: an asset's registry has the system's registry as
@@ -14,6 +15,10 @@ import {KeelSystemRoles} from "../system/access/KeelSystemRoles.sol";
 /// then the parent's (deduplicated), so an asset adds trust on top of what the system
 /// and the global tier already trust. Each tier is managed by its own claim policy
 /// manager (asset tier: also the asset's role holders).
+/// A tier that has never had an issuer nor a parent answers "nothing" for itself and
+/// above; it has no `ActivityMarker`, and a child tier skips the call to such a parent
+/// (equivalent, and it saves a cold call through a proxy on every `isVerified`). A tier
+/// deploys its marker with its first issuer or its first parent.
 contract TrustedIssuersRegistry is KeelAccessManaged, ITrustedIssuersRegistry, ITieredTrustedIssuersRegistry {
     uint256 public constant MAX_ISSUERS = 50;
     uint256 public constant MAX_TOPICS_PER_ISSUER = 15;
@@ -52,6 +57,7 @@ contract TrustedIssuersRegistry is KeelAccessManaged, ITrustedIssuersRegistry, I
         if (address(issuer) == address(0)) revert ZeroAddress();
         if (_topicsOf[address(issuer)].length != 0) revert IssuerAlreadyTrusted(address(issuer));
         if (_issuers.length >= MAX_ISSUERS) revert TooManyIssuers();
+        ActivityMarker.activate();
         _issuers.push(issuer);
         _setTopics(issuer, claimTopics);
         emit TrustedIssuerAdded(issuer, claimTopics);
@@ -80,29 +86,44 @@ contract TrustedIssuersRegistry is KeelAccessManaged, ITrustedIssuersRegistry, I
         return address(_parent);
     }
 
+    /// @notice Deploys this tier's activity marker if it has issuers or a parent but no
+    /// marker (e.g. configured by an implementation that predates it). Anyone may call it.
+    function syncActivityMarker() external {
+        if (_issuers.length != 0 || address(_parent) != address(0)) ActivityMarker.activate();
+    }
+
+    /// @notice Whether child tiers consult this tier (it has had an issuer or a parent).
+    function isActive() external view returns (bool) {
+        return ActivityMarker.isActive(address(this));
+    }
+
     function getTrustedIssuers() external view returns (IClaimIssuer[] memory) {
-        if (address(_parent) == address(0)) return _issuers;
-        return _merge(_issuers, _parent.getTrustedIssuers());
+        ITrustedIssuersRegistry parent = _consultedParent();
+        if (address(parent) == address(0)) return _issuers;
+        return _merge(_issuers, parent.getTrustedIssuers());
     }
 
     function getTrustedIssuersForClaimTopic(uint256 claimTopic) external view returns (IClaimIssuer[] memory) {
-        if (address(_parent) == address(0)) return _issuersByTopic[claimTopic];
-        return _merge(_issuersByTopic[claimTopic], _parent.getTrustedIssuersForClaimTopic(claimTopic));
+        ITrustedIssuersRegistry parent = _consultedParent();
+        if (address(parent) == address(0)) return _issuersByTopic[claimTopic];
+        return _merge(_issuersByTopic[claimTopic], parent.getTrustedIssuersForClaimTopic(claimTopic));
     }
 
     function isTrustedIssuer(address issuer) external view returns (bool) {
         if (_topicsOf[issuer].length != 0) return true;
-        return address(_parent) != address(0) && _parent.isTrustedIssuer(issuer);
+        ITrustedIssuersRegistry parent = _consultedParent();
+        return address(parent) != address(0) && parent.isTrustedIssuer(issuer);
     }
 
     /// @notice The topics `issuer` may attest at this tier and above (deduplicated).
     function getTrustedIssuerClaimTopics(IClaimIssuer issuer) external view returns (uint256[] memory topics) {
         uint256[] storage local = _topicsOf[address(issuer)];
-        if (address(_parent) == address(0) || !_parent.isTrustedIssuer(address(issuer))) {
+        ITrustedIssuersRegistry parent = _consultedParent();
+        if (address(parent) == address(0) || !parent.isTrustedIssuer(address(issuer))) {
             if (local.length == 0) revert IssuerNotTrusted(address(issuer));
             return local;
         }
-        uint256[] memory up = _parent.getTrustedIssuerClaimTopics(issuer);
+        uint256[] memory up = parent.getTrustedIssuerClaimTopics(issuer);
         topics = new uint256[](local.length + up.length);
         uint256 n = 0;
         for (uint256 i = 0; i < local.length; ++i) {
@@ -125,10 +146,20 @@ contract TrustedIssuersRegistry is KeelAccessManaged, ITrustedIssuersRegistry, I
         for (uint256 i = 0; i < local.length; ++i) {
             if (local[i] == claimTopic) return true;
         }
-        return address(_parent) != address(0) && _parent.hasClaimTopic(issuer, claimTopic);
+        ITrustedIssuersRegistry parent = _consultedParent();
+        return address(parent) != address(0) && parent.hasClaimTopic(issuer, claimTopic);
     }
 
     // ---------------------------------------------------------------- internals
+
+    /// @dev The parent tier, or address(0) when there is none or it has never had an issuer
+    /// nor a parent of its own (no marker: its every answer is empty).
+    function _consultedParent() private view returns (ITrustedIssuersRegistry parent) {
+        parent = _parent;
+        if (address(parent) != address(0) && !ActivityMarker.isActive(address(parent))) {
+            parent = ITrustedIssuersRegistry(address(0));
+        }
+    }
 
     function _setParent(address parent_) private {
         // Walk up: the chain must stay short and acyclic.
@@ -137,6 +168,7 @@ contract TrustedIssuersRegistry is KeelAccessManaged, ITrustedIssuersRegistry, I
             if (depth + 1 >= MAX_TIERS || p == address(this)) revert TooManyTiers();
             p = ITieredTrustedIssuersRegistry(p).parentRegistry();
         }
+        if (parent_ != address(0)) ActivityMarker.activate();
         _parent = ITrustedIssuersRegistry(parent_);
         emit ParentRegistrySet(parent_);
     }

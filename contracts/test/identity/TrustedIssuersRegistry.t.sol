@@ -167,6 +167,59 @@ contract TrustedIssuersRegistryTest is IdentityFixture {
         assertEq(assetIssuers.parentRegistry(), address(globalIssuers));
     }
 
+    // ---------------------------------------------------------------- activity markers
+
+    function test_activity_markerWithFirstIssuerOrParent() public {
+        assertFalse(globalIssuers.isActive(), "no issuer, no parent");
+        assertTrue(systemIssuers.isActive(), "has a parent");
+        assertTrue(assetIssuers.isActive(), "has a parent");
+        _trust(globalIssuers, address(issuerA), KYC);
+        assertTrue(globalIssuers.isActive());
+        vm.prank(policyManager);
+        globalIssuers.removeTrustedIssuer(issuerA);
+        assertTrue(globalIssuers.isActive(), "permanent");
+    }
+
+    function test_activity_neverConfiguredParentIsSkipped() public {
+        vm.expectCall(
+            address(globalIssuers),
+            abi.encodeWithSelector(TrustedIssuersRegistry.getTrustedIssuersForClaimTopic.selector, KYC),
+            0
+        );
+        _trust(systemIssuers, address(issuerB), KYC);
+        IClaimIssuer[] memory k = assetIssuers.getTrustedIssuersForClaimTopic(KYC);
+        assertEq(k.length, 1);
+        assertEq(address(k[0]), address(issuerB));
+    }
+
+    function test_activity_parentConfiguredLaterIsConsultedAtOnce() public {
+        assertEq(assetIssuers.getTrustedIssuersForClaimTopic(KYC).length, 0);
+        _trust(globalIssuers, address(issuerA), KYC);
+        assertEq(assetIssuers.getTrustedIssuersForClaimTopic(KYC).length, 1);
+        assertTrue(assetIssuers.isTrustedIssuer(address(issuerA)));
+        assertTrue(assetIssuers.hasClaimTopic(address(issuerA), KYC));
+        assertEq(assetIssuers.getTrustedIssuers().length, 1);
+        assertEq(assetIssuers.getTrustedIssuerClaimTopics(issuerA).length, 1);
+    }
+
+    function test_activity_parentWithOnlyAGrandparentIsConsulted() public {
+        // a fresh middle tier that has a parent but no issuer of its own
+        address impl = address(new TrustedIssuersRegistry());
+        TrustedIssuersRegistry top = _issuersRegistry(impl, address(0));
+        TrustedIssuersRegistry middle = _issuersRegistry(impl, address(top));
+        TrustedIssuersRegistry leaf = _issuersRegistry(impl, address(middle));
+        _trust(top, address(issuerC), AML);
+        assertTrue(leaf.hasClaimTopic(address(issuerC), AML));
+        assertEq(leaf.getTrustedIssuersForClaimTopic(AML).length, 1);
+    }
+
+    function test_activity_syncMarker() public {
+        globalIssuers.syncActivityMarker();
+        assertFalse(globalIssuers.isActive(), "nothing configured");
+        systemIssuers.syncActivityMarker(); // already active: idempotent
+        assertTrue(systemIssuers.isActive());
+    }
+
     function testFuzz_tiers_lookupIsUnion(uint8 mask) public {
         TrustedIssuersRegistry[3] memory tiers = [globalIssuers, systemIssuers, assetIssuers];
         uint256 expected = 0;

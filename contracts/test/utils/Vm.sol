@@ -24,6 +24,7 @@ interface Vm {
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData, address emitter) external;
     function expectEmit() external;
     function expectCall(address callee, bytes calldata data) external;
+    function expectCall(address callee, bytes calldata data, uint64 count) external;
     function label(address account, string calldata newLabel) external;
     function assume(bool condition) external pure;
     function snapshotState() external returns (uint256 snapshotId);
