@@ -21,6 +21,7 @@ import { CompleteSigningUseCase } from './lanes/usecases/complete-signing/comple
 import { ReconcileLaneUseCase } from './lanes/usecases/reconcile-lane/reconcile-lane.usecase';
 import { ReserveAndSignUseCase } from './lanes/usecases/reserve-and-sign/reserve-and-sign.usecase';
 import { TrackTransactionUseCase } from './lanes/usecases/track-transaction/track-transaction.usecase';
+import { signingFaultsOf } from './lanes/signing-faults';
 
 export const SERVICE_NAME = 'transaction-signer';
 
@@ -67,7 +68,14 @@ export async function startTransactionSigner(
   );
   chain.startHealthChecks(10_000);
   const lanes = instrumentRepository(new NonceLaneRepository(dataSource), 'nonce-lane');
-  const completeSigning = new CompleteSigningUseCase(lanes, chain, logger);
+  // Fault injection exists for the payload-integrity tests only: outside NODE_ENV=test it is ignored.
+  const faults = process.env['NODE_ENV'] === 'test' ? signingFaultsOf(config.fault) : {};
+  if (config.fault !== 'none')
+    logger.warn(
+      { fault: config.fault, honoured: process.env['NODE_ENV'] === 'test' },
+      'KEEL_FAULT is set (test only)',
+    );
+  const completeSigning = new CompleteSigningUseCase(lanes, chain, logger, faults);
   const reconcile = new ReconcileLaneUseCase(
     dataSource,
     lanes,
@@ -82,7 +90,7 @@ export async function startTransactionSigner(
       dataSource,
       logger,
       chain,
-      reserveAndSign: new ReserveAndSignUseCase(lanes, chain, logger),
+      reserveAndSign: new ReserveAndSignUseCase(lanes, chain, logger, faults),
       completeSigning,
       trackTransaction: new TrackTransactionUseCase(lanes, logger),
       reconcileLane: reconcile,

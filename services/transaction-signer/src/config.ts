@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { signingFaults } from './lanes/signing-faults';
 import { busVariables, httpVariables, logVariables } from '@keel/service-runtime';
 import { chainRpcUrls } from '@keel/chain';
 import { type ConfigOf, loadConfig, shapes, variable } from '@keel/config';
@@ -41,6 +43,14 @@ export const transactionSignerVariables = {
     description: 'how often nonce lanes are reconciled with the chain (0 disables the timer)',
     fix: 'Set KEEL_RECONCILE_INTERVAL_MS=5000',
     default: 5_000,
+  }),
+  fault: variable({
+    env: 'KEEL_FAULT',
+    schema: z.enum(['none', ...signingFaults]),
+    description:
+      'TEST ONLY fault injection, honoured only when NODE_ENV=test: tamper-signed-<field> makes the signed payload differ from the prepared one in that field (nonce, to, calldata, chainId, value, signer), to prove it is refused before broadcast',
+    fix: 'Leave KEEL_FAULT unset (none) outside tests',
+    default: 'none' as const,
   }),
   httpPort: variable({
     env: 'KEEL_HTTP_PORT',

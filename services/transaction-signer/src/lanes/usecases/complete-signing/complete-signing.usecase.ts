@@ -18,6 +18,7 @@ import {
   type NonceLaneRepository,
   type Reservation,
 } from '../../nonce-lane.repository';
+import type { SigningFaults } from '../../signing-faults';
 import { signedResult } from '../reserve-and-sign/reserve-and-sign.usecase';
 
 type Tx = { manager: EntityManager; outbox: TransactionOutbox };
@@ -37,6 +38,7 @@ export class CompleteSigningUseCase {
     private readonly lanes: NonceLaneRepository,
     private readonly chain: ChainRepository,
     private readonly logger: Logger,
+    private readonly faults: SigningFaults = {},
   ) {}
 
   async execute(result: PayloadOf<'keel.key.sign.result.v1'>, tx: Tx): Promise<void> {
@@ -83,7 +85,11 @@ export class CompleteSigningUseCase {
     let mismatches: readonly FieldMismatch[] = [];
     let hash: Hash | undefined;
     try {
-      raw = attachSignature(r.unsignedTx, result.signature as Hex);
+      const signature =
+        this.faults.tamperSignature && r.kind === 'operation'
+          ? await this.faults.tamperSignature(r.unsignedTx)
+          : (result.signature as Hex);
+      raw = attachSignature(r.unsignedTx, signature);
       const check = await verifySignedTransaction(raw, {
         chainId: r.chainId,
         from: r.signer,

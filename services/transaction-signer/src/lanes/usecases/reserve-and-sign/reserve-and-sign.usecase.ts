@@ -8,6 +8,7 @@ import type { EntityManager } from 'typeorm';
 import type { ChainRepository } from '../../../chain/chain.repository';
 import { requestSignature } from '../../lane-signing';
 import type { NonceLaneRepository, Reservation } from '../../nonce-lane.repository';
+import type { SigningFaults } from '../../signing-faults';
 
 export interface ReserveAndSignCommand {
   readonly organizationId: string;
@@ -29,6 +30,7 @@ export class ReserveAndSignUseCase {
     private readonly lanes: NonceLaneRepository,
     private readonly chain: ChainRepository,
     private readonly logger: Logger,
+    private readonly faults: SigningFaults = {},
   ) {}
 
   async execute(cmd: ReserveAndSignCommand, tx: Tx): Promise<void> {
@@ -90,7 +92,7 @@ export class ReserveAndSignUseCase {
     }
     const nonce = next;
     await this.lanes.setNextNonce(tx.manager, lane, nonce + 1);
-    const { requestId, unsignedTx } = await requestSignature(tx.outbox, {
+    const plan = {
       operationId: request.operationId,
       signer,
       chainId,
@@ -100,7 +102,11 @@ export class ReserveAndSignUseCase {
       value: call.value,
       gas,
       fees,
-    });
+    };
+    const { requestId, unsignedTx } = await requestSignature(
+      tx.outbox,
+      this.faults.tamperPlan ? this.faults.tamperPlan(plan) : plan,
+    );
     await this.lanes.insert(tx.manager, {
       id: randomUUID(),
       ...lane,
