@@ -173,17 +173,20 @@ export async function startE2eStack(
       'hex',
     ).toString('base64'),
   });
+  await start('key-guardian', {
+    KEEL_DATABASE_URL: guardianDb!,
+    KEEL_KEYSTORE_MASTER_KEY: keccak256(toHex('e2e master key')).slice(2),
+  });
   await start('execution-engine', {
     KEEL_DATABASE_URL: engineDb!,
     KEEL_CHAIN_ID: String(anvil.chainId),
+    // Plans of system, identity and issuance operations read the chain; claims are signed by key-guardian.
+    KEEL_RPC_URL: anvil.rpcUrl,
+    KEEL_KEY_GUARDIAN_URL: `http://127.0.0.1:${port('key-guardian')}`,
   });
   await start('compliance-simulator', {
     KEEL_RPC_URL: anvil.rpcUrl,
     KEEL_CHAIN_ID: String(anvil.chainId),
-  });
-  await start('key-guardian', {
-    KEEL_DATABASE_URL: guardianDb!,
-    KEEL_KEYSTORE_MASTER_KEY: keccak256(toHex('e2e master key')).slice(2),
   });
   await start('transaction-signer', { KEEL_DATABASE_URL: signerDb!, KEEL_CHAIN_RPC_URLS: rpc });
   await start('chain-gateway', {
