@@ -1,7 +1,7 @@
 import type { BusLogger, PublishItem } from '@keel/bus';
 import type { KeelEvent, TopicName } from '@keel/events';
-import type { DataSource } from 'typeorm';
-import { LOCK_NS_OUTBOX_RELAY } from './outbox';
+import type { DataSource, EntitySubscriberInterface } from 'typeorm';
+import { LOCK_NS_OUTBOX_RELAY, takeOutboxWritten } from './outbox';
 
 /** Where the relay publishes; `EventBus` implements it. */
 export interface OutboxPublisher {
@@ -15,7 +15,11 @@ export interface OutboxRelayOptions {
   readonly batchSize?: number;
   /** Max distinct keys claimed per relay transaction. */
   readonly maxKeys?: number;
-  /** Pause when the outbox is empty. */
+  /**
+   * Pause when the outbox is empty (default 200 ms). A commit through this
+   * data source that wrote outbox rows wakes the relay at once; the pause
+   * only bounds how late rows written by other processes are seen.
+   */
   readonly idleDelayMs?: number;
   readonly logger?: BusLogger;
 }
@@ -42,6 +46,8 @@ export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** A commit wrote events since the relay last looked (a wake-up during a pass is not lost). */
+  private nudged = false;
   private readonly batchSize: number;
   private readonly maxKeys: number;
   private readonly idleDelayMs: number;
@@ -50,8 +56,17 @@ export class OutboxRelay {
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 500;
     this.maxKeys = options.maxKeys ?? 200;
-    this.idleDelayMs = options.idleDelayMs ?? 20;
+    this.idleDelayMs = options.idleDelayMs ?? 200;
     this.logger = options.logger ?? noop;
+    const wakeOnCommit: EntitySubscriberInterface = {
+      afterTransactionCommit: (event) => {
+        if (takeOutboxWritten(event.queryRunner)) this.nudge();
+      },
+      afterTransactionRollback: (event) => {
+        takeOutboxWritten(event.queryRunner);
+      },
+    };
+    options.dataSource.subscribers.push(wakeOnCommit);
   }
 
   /** Relays one batch; returns how many events were published. */
@@ -62,31 +77,31 @@ export class OutboxRelay {
       await runner.startTransaction('READ COMMITTED');
       let selected: string[] = [];
       try {
-        const candidates = ((await runner.query(
+        const candidates = (await runner.query(
           `SELECT partition_key FROM keel_outbox WHERE sent_at IS NULL
            GROUP BY partition_key ORDER BY min(id) LIMIT $1`,
           [this.maxKeys],
-        )) as { partition_key: string }[]);
+        )) as { partition_key: string }[];
         if (candidates.length === 0) {
           await runner.commitTransaction();
           return 0;
         }
         const claimed = (
-          ((await runner.query(
+          (await runner.query(
             `SELECT k FROM unnest($2::text[]) AS k WHERE pg_try_advisory_xact_lock($1::int, hashtext(k))`,
             [LOCK_NS_OUTBOX_RELAY, candidates.map((c) => c.partition_key)],
-          )) as { k: string }[])
+          )) as { k: string }[]
         ).map((r) => r.k);
         if (claimed.length === 0) {
           await runner.commitTransaction();
           return 0;
         }
-        const rows = ((await runner.query(
+        const rows = (await runner.query(
           `SELECT id, topic, partition_key, event FROM keel_outbox
            WHERE sent_at IS NULL AND partition_key = ANY($1::text[])
            ORDER BY id LIMIT $2 FOR UPDATE`,
           [claimed, this.batchSize],
-        )) as OutboxRow[]);
+        )) as OutboxRow[];
         selected = rows.map((r) => r.id);
         if (rows.length > 0) {
           await this.options.publisher.publishEvents(
@@ -130,6 +145,7 @@ export class OutboxRelay {
 
   /** Wakes an idle relay (e.g. right after a commit that wrote events). */
   nudge(): void {
+    this.nudged = true;
     this.wake?.();
   }
 
@@ -138,9 +154,10 @@ export class OutboxRelay {
     while (this.running) {
       let delay = 0;
       try {
+        this.nudged = false;
         const n = await this.relayOnce();
         failures = 0;
-        if (n === 0) delay = this.idleDelayMs;
+        if (n === 0 && !this.nudged) delay = this.idleDelayMs;
       } catch (err) {
         failures++;
         delay = Math.min(5_000, 50 * 2 ** failures);

@@ -7,7 +7,7 @@ import {
   type PayloadInput,
   type TopicName,
 } from '@keel/events';
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, QueryRunner } from 'typeorm';
 
 /** Advisory-lock namespaces (first key of the two-int form). */
 export const LOCK_NS_OUTBOX_WRITER = 0x6b6f7701;
@@ -41,6 +41,8 @@ export async function enqueueEvents(
     key: i.key ?? partitionKeyOf(i.topic, i.event),
     event: i.event,
   }));
+  // Tells the relay of this data source, once the transaction commits, that there is work.
+  markOutboxWritten(manager.queryRunner);
   const keys = [...new Set(rows.map((r) => r.key))].sort();
   await manager.query(
     `SELECT pg_advisory_xact_lock($1::int, hashtext(k)) FROM unnest($2::text[]) AS k ORDER BY k`,
@@ -56,6 +58,21 @@ export async function enqueueEvents(
       rows.map((r) => JSON.stringify(r.event)),
     ],
   );
+}
+
+const OUTBOX_WRITTEN = 'keelOutboxWritten';
+
+function markOutboxWritten(runner: QueryRunner): void {
+  (runner.data as Record<string, unknown>)[OUTBOX_WRITTEN] = true;
+}
+
+/** Whether the transaction of this runner wrote outbox rows; clears the mark. */
+export function takeOutboxWritten(runner: QueryRunner | undefined): boolean {
+  if (!runner) return false;
+  const data = runner.data as Record<string, unknown>;
+  const written = data[OUTBOX_WRITTEN] === true;
+  if (written) delete data[OUTBOX_WRITTEN];
+  return written;
 }
 
 /** Defaults applied to events written through a TransactionOutbox. */
