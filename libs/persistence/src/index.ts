@@ -3,3 +3,4 @@ export * from './inbox';
 export * from './migrations';
 export * from './outbox';
 export * from './outbox-relay';
+export * from './returned-rows';

@@ -256,6 +256,12 @@ describe('POST /api/v1/operations', () => {
     const revoked = await api(`/api/v1/api-keys/${keyId}`, { method: 'DELETE' });
     expect(revoked.status).toBe(200);
     expectProblem(await post(minter), 401, 'authentication');
+    // A key that does not exist (or belongs to another organization) is a 404, not a silent success.
+    expectProblem(
+      await api('/api/v1/api-keys/nosuchkey0000', { method: 'DELETE' }),
+      404,
+      'not-found',
+    );
     // Only admins manage keys; a non-admin key gets 403.
     expectProblem(
       await api('/api/v1/api-keys', {

@@ -1,3 +1,4 @@
+import { returnedRows } from '@keel/persistence';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ApiKeyScope, PlatformRole } from '@keel/operations';
 import type { DataSource } from 'typeorm';
@@ -93,10 +94,12 @@ export class ApiKeyRepository {
 
   /** Revokes a key of the organization; false when there is no such key. */
   async revoke(organizationId: string, id: string): Promise<boolean> {
-    const rows: unknown[] = await this.ds.query(
-      `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now())
-       WHERE organization_id = $1 AND id = $2 RETURNING id`,
-      [organizationId, id],
+    const rows = returnedRows(
+      await this.ds.query(
+        `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now())
+         WHERE organization_id = $1 AND id = $2 RETURNING id`,
+        [organizationId, id],
+      ),
     );
     return rows.length > 0;
   }

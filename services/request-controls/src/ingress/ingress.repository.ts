@@ -1,3 +1,4 @@
+import { returnedRows } from '@keel/persistence';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DATA_SOURCE } from '../tokens';
@@ -105,10 +106,12 @@ export class IngressRepository {
 
   /** Forgets message ids older than the retention (which must exceed the replay window). */
   async pruneMessages(retentionSeconds: number): Promise<number> {
-    const rows: unknown[] = await this.ds.query(
-      `DELETE FROM ingress_messages WHERE received_at < now() - make_interval(secs => $1)
-       RETURNING message_id`,
-      [retentionSeconds],
+    const rows = returnedRows(
+      await this.ds.query(
+        `DELETE FROM ingress_messages WHERE received_at < now() - make_interval(secs => $1)
+         RETURNING message_id`,
+        [retentionSeconds],
+      ),
     );
     return rows.length;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isToken, newToken, tokenHash } from './session-tokens';
-import { returnedRows } from './returned-rows';
+import { returnedRows } from '@keel/persistence';
 
 describe('session tokens', () => {
   it('are random, typed by prefix and stored only as a hash', () => {

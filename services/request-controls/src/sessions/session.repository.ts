@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '../tokens';
-import { returnedRows } from './returned-rows';
+import { returnedRows } from '@keel/persistence';
 import { toUserRecord, type UserRecord } from '../users/user.repository';
 
 export interface SessionLookup {

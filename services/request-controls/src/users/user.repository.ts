@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { PlatformRole } from '@keel/operations';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '../tokens';
-import { returnedRows } from '../sessions/returned-rows';
+import { returnedRows } from '@keel/persistence';
 
 export interface UserRecord {
   readonly id: string;

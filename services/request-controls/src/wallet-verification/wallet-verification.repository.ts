@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '../tokens';
-import { returnedRows } from '../sessions/returned-rows';
+import { returnedRows } from '@keel/persistence';
 
 export interface WalletVerificationState {
   readonly pinHash: string | null;
