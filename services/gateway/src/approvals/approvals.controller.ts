@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { PresentedApiKey } from '../access/api-key.header';
+import { type Credentials, PresentedCredentials } from '../access/api-key.header';
 import { DecideApprovalUseCase } from './usecases/decide-approval/decide-approval.usecase';
 import { ReadApprovalsUseCase } from './usecases/read-approvals/read-approvals.usecase';
 import { WalletPolicyUseCase } from './usecases/wallet-policy/wallet-policy.usecase';
@@ -20,14 +20,14 @@ export class ApprovalsController {
     summary:
       'Approvals naming the caller as an approver (?status=pending): decoded operation, asset, amount, destination, who decided, deadline.',
   })
-  list(@PresentedApiKey() apiKey: string | undefined, @Query() query: unknown) {
-    return this.read.list({ apiKey }, query);
+  list(@PresentedCredentials() credentials: Credentials, @Query() query: unknown) {
+    return this.read.list(credentials, query);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One approval with its decisions and append-only audit trail.' })
-  get(@PresentedApiKey() apiKey: string | undefined, @Param('id') id: string) {
-    return this.read.get({ apiKey }, id);
+  get(@PresentedCredentials() credentials: Credentials, @Param('id') id: string) {
+    return this.read.get(credentials, id);
   }
 
   @Post(':id/decisions')
@@ -42,18 +42,22 @@ export class ApprovalsController {
       properties: {
         decision: { type: 'string', enum: ['approve', 'reject'] },
         comment: { type: 'string', maxLength: 1000 },
+        walletVerification: {
+          type: 'object',
+          description: 'user sessions: {type: pin|totp|backup-code, code}; API keys skip it',
+        },
       },
     },
   })
   @ApiResponse({ status: 201, description: 'decision recorded' })
   @ApiResponse({ status: 200, description: 'this approver had already decided' })
   async decideOn(
-    @PresentedApiKey() apiKey: string | undefined,
+    @PresentedCredentials() credentials: Credentials,
     @Param('id') id: string,
     @Body() body: unknown,
     @Res({ passthrough: true }) res: ServerResponse,
   ) {
-    const result = await this.decide.execute(apiKey, id, body);
+    const result = await this.decide.execute(credentials, id, body);
     res.statusCode = result.recorded ? 201 : 200;
     return result;
   }
@@ -72,16 +76,16 @@ export class WalletPolicyController {
       "Set a wallet's custodian policy (admin): amountLimits, rollingLimits, destinationAllowlist, timeWindows (UTC), quorum {approvers, required, timeoutSeconds}; each rule's onBreach is block or require-approval.",
   })
   put(
-    @PresentedApiKey() apiKey: string | undefined,
+    @PresentedCredentials() credentials: Credentials,
     @Param('address') address: string,
     @Body() body: unknown,
   ) {
-    return this.policies.put(apiKey, address, body);
+    return this.policies.put(credentials, address, body);
   }
 
   @Get()
   @ApiOperation({ summary: "A wallet's custodian policy (admin)." })
-  get(@PresentedApiKey() apiKey: string | undefined, @Param('address') address: string) {
-    return this.policies.get(apiKey, address);
+  get(@PresentedCredentials() credentials: Credentials, @Param('address') address: string) {
+    return this.policies.get(credentials, address);
   }
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN_KEY,
   type E2eStack,
+  ORG,
   roleHash,
   startE2eStack,
   tokenAbi,
@@ -30,12 +31,16 @@ let outsider: Approver;
 
 async function api(
   path: string,
-  options: { method?: string; key?: string; body?: unknown } = {},
+  options: { method?: string; key?: string; bearer?: string; body?: unknown } = {},
 ): Promise<{ status: number; json: Json }> {
   const res = await fetch(`${stack.gatewayUrl}/api/v1${path}`, {
     method: options.method ?? 'GET',
     headers: {
-      'x-api-key': options.key ?? ADMIN_KEY,
+      ...(options.bearer
+        ? { authorization: `Bearer ${options.bearer}` }
+        : options.key === ''
+          ? {}
+          : { 'x-api-key': options.key ?? ADMIN_KEY }),
       ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
     },
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
@@ -359,4 +364,59 @@ describe('custodian policy with quorum approvals', () => {
     expect(completed.every((v) => !statuses(v).includes('PENDING_APPROVAL'))).toBe(true);
     expect((await balance(asset, bob)) - bobBefore).toBe(30n);
   }, 300_000);
+  it('a user session decides with wallet verification: missing or wrong evidence is refused and records nothing', async () => {
+    const password = 'correct horse battery staple 42';
+    const created = await api('/users', {
+      method: 'POST',
+      body: { email: 'approver@keel.test', password, roles: ['viewer'] },
+    });
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    const user = `user:${created.json['id'] as string}`;
+    const login = await api('/sessions', {
+      method: 'POST',
+      key: '',
+      body: { organization: ORG, email: 'approver@keel.test', password },
+    });
+    expect(login.status, JSON.stringify(login.json)).toBe(201);
+    const bearer = login.json['accessToken'] as string;
+    const pin = await api('/me/wallet-verification/pin', {
+      method: 'PUT',
+      bearer,
+      body: { pin: '482915', password },
+    });
+    expect(pin.status, JSON.stringify(pin.json)).toBe(200);
+    await setPolicy({
+      amountLimits: [{ asset: token, max: '100', onBreach: 'require-approval' }],
+      quorum: { approvers: [approvers[0]!.subjectId, user], required: 2, timeoutSeconds: 600 },
+    });
+    const id = await stack.submit(
+      'token.transfer',
+      { asset: token, to: stack.bob.address, amount: '120' },
+      'appr-session',
+    );
+    await waitForStatus(id, 'PENDING_APPROVAL');
+    const approvalId = (await approvalOf(id))['id'] as string;
+    const asUser = (body: Json) =>
+      api(`/approvals/${approvalId}/decisions`, { method: 'POST', bearer, body });
+    expect((await api('/approvals?status=pending', { bearer })).json['items']).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: approvalId })]),
+    );
+    const missing = await asUser({ decision: 'approve' });
+    expect(missing.status).toBe(403);
+    const wrong = await asUser({
+      decision: 'approve',
+      walletVerification: { type: 'pin', code: '000000' },
+    });
+    expect(wrong.status).toBe(401);
+    expect((await api(`/approvals/${approvalId}`, { bearer })).json['decisions']).toEqual([]);
+    const ok = await asUser({
+      decision: 'approve',
+      comment: 'checked',
+      walletVerification: { type: 'pin', code: '482915' },
+    });
+    expect(ok.status, JSON.stringify(ok.json)).toBe(201);
+    expect(ok.json).toMatchObject({ decision: { approver: user, comment: 'checked' } });
+    expect((await decide(approvalId, approvers[0]!, 'approve')).status).toBe(201);
+    expect((await stack.terminal(id)).status).toBe('COMPLETED');
+  });
 });

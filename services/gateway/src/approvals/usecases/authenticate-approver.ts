@@ -1,27 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@keel/operations';
+import type { Credentials } from '../../access/api-key.header';
 import { RequestControlsRepository } from '../../access/request-controls.repository';
 
-/** What the caller presented; request controls decides who it is. */
-export interface PresentedCredentials {
-  readonly apiKey: string | undefined;
-  readonly walletVerification?: unknown;
-}
-
 /**
- * Who is acting on approvals: the principal request controls authenticates
- * (its `subjectId`, `apikey:<id>` or `user:<id>`, is what a policy names).
+ * Who is acting on approvals and policies: the principal request controls
+ * authenticates (an API key or a user session); its `subjectId`
+ * (`apikey:<id>` / `user:<id>`) is what a policy names as an approver.
  */
 @Injectable()
 export class AuthenticateApprover {
   constructor(private readonly requestControls: RequestControlsRepository) {}
 
-  reader(credentials: PresentedCredentials): Promise<Principal> {
-    return this.requestControls.authenticate(credentials.apiKey);
+  reader(credentials: Credentials): Promise<Principal> {
+    return this.requestControls.authenticate(credentials);
   }
 
-  /** A decision is a write: sessions will also present wallet verification evidence here. */
-  decider(credentials: PresentedCredentials): Promise<Principal> {
-    return this.requestControls.authenticate(credentials.apiKey);
+  /**
+   * A decision is a write that may release a signature: a user session must
+   * also present valid wallet verification evidence (PIN, TOTP, backup code);
+   * an API key passes, as for operations.
+   */
+  async decider(credentials: Credentials, walletVerification: unknown): Promise<Principal> {
+    return (await this.requestControls.checkWalletVerification(credentials, walletVerification))
+      .principal;
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { validateOrThrow } from '@keel/operations';
 import { z } from 'zod';
+import type { Credentials } from '../../../access/api-key.header';
 import { KeyGuardianRepository } from '../../key-guardian.repository';
 import { AuthenticateApprover } from '../authenticate-approver';
 
@@ -8,8 +9,8 @@ const decisionBody = z
   .object({
     decision: z.enum(['approve', 'reject']),
     comment: z.string().max(1000).optional(),
-    /** Evidence a user session presents for a write (PIN, TOTP, backup code); API keys skip it. */
-    walletVerification: z.object({ type: z.string(), code: z.string() }).strict().optional(),
+    /** Evidence a user session presents for a write (PIN, TOTP, backup code), checked by request controls; API keys skip it. */
+    walletVerification: z.unknown().optional(),
   })
   .strict();
 
@@ -24,12 +25,9 @@ export class DecideApprovalUseCase {
     private readonly keyGuardian: KeyGuardianRepository,
   ) {}
 
-  async execute(apiKey: string | undefined, id: string, body: unknown) {
+  async execute(credentials: Credentials, id: string, body: unknown) {
     const b = validateOrThrow(decisionBody, body ?? null, 'decision');
-    const principal = await this.auth.decider({
-      apiKey,
-      ...(b.walletVerification ? { walletVerification: b.walletVerification } : {}),
-    });
+    const principal = await this.auth.decider(credentials, b.walletVerification);
     return this.keyGuardian.decide(
       principal.organizationId,
       principal.subjectId,

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { validateOrThrow } from '@keel/operations';
 import { z } from 'zod';
 import { KeyGuardianRepository } from '../../key-guardian.repository';
-import { AuthenticateApprover, type PresentedCredentials } from '../authenticate-approver';
+import type { Credentials } from '../../../access/api-key.header';
+import { AuthenticateApprover } from '../authenticate-approver';
 
 const listQuery = z
   .object({
@@ -22,7 +23,7 @@ export class ReadApprovalsUseCase {
     private readonly keyGuardian: KeyGuardianRepository,
   ) {}
 
-  async list(credentials: PresentedCredentials, query: unknown) {
+  async list(credentials: Credentials, query: unknown) {
     const principal = await this.auth.reader(credentials);
     const q = validateOrThrow(listQuery, query ?? {}, 'approval query');
     return this.keyGuardian.listApprovals(
@@ -33,7 +34,7 @@ export class ReadApprovalsUseCase {
     );
   }
 
-  async get(credentials: PresentedCredentials, id: string) {
+  async get(credentials: Credentials, id: string) {
     const principal = await this.auth.reader(credentials);
     return this.keyGuardian.getApproval(principal.organizationId, principal.subjectId, id);
   }

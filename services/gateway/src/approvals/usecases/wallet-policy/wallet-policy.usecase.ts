@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type Principal, problems } from '@keel/operations';
+import type { Credentials } from '../../../access/api-key.header';
 import { AuthenticateApprover } from '../authenticate-approver';
 import { KeyGuardianRepository } from '../../key-guardian.repository';
 
@@ -11,8 +12,8 @@ export class WalletPolicyUseCase {
     private readonly keyGuardian: KeyGuardianRepository,
   ) {}
 
-  private async admin(apiKey: string | undefined): Promise<Principal> {
-    const principal = await this.auth.reader({ apiKey });
+  private async admin(credentials: Credentials): Promise<Principal> {
+    const principal = await this.auth.reader(credentials);
     if (!principal.roles.includes('admin'))
       throw problems.forbidden('Custodian policies are managed by organization admins.', {
         requiredRole: 'admin',
@@ -20,8 +21,8 @@ export class WalletPolicyUseCase {
     return principal;
   }
 
-  async put(apiKey: string | undefined, wallet: string, body: unknown) {
-    const principal = await this.admin(apiKey);
+  async put(credentials: Credentials, wallet: string, body: unknown) {
+    const principal = await this.admin(credentials);
     // The body is the policy document; key-guardian validates it (422 listing every issue).
     return this.keyGuardian.putPolicy(
       principal.organizationId,
@@ -31,8 +32,8 @@ export class WalletPolicyUseCase {
     );
   }
 
-  async get(apiKey: string | undefined, wallet: string) {
-    const principal = await this.admin(apiKey);
+  async get(credentials: Credentials, wallet: string) {
+    const principal = await this.admin(credentials);
     return this.keyGuardian.getPolicy(principal.organizationId, wallet);
   }
 }
