@@ -7,6 +7,7 @@ import {
 import { parseOperation, type ParsedOperation } from '@keel/operations';
 import { type Address, decodeFunctionData, getAddress, zeroAddress } from 'viem';
 import { describe, expect, it } from 'vitest';
+import { roleId } from '../pipeline/calldata';
 import { type PlanContext, PlanningError, planOperation } from './plan';
 import {
   CREATE2_DEPLOYER,
@@ -155,6 +156,43 @@ describe('asset.create plan', () => {
     const d = decodeFunctionData({ abi: AssetFactoryAbi, data: plan.steps[0]!.data });
     expect(d.args[0]).toMatchObject({ admin: signer, requiredClaimTopics: [1n] });
     expect(plan.completion).toEqual({ kind: 'asset-created' });
+  });
+
+  it('binds the registered module instances with their config calls, grants roles and unpauses atomically', async () => {
+    const plan = await planOperation(
+      op('asset.create', {
+        kind: 'equity',
+        name: 'Eq',
+        symbol: 'EQ',
+        decimals: 0,
+        modules: [
+          { type: 'country-allow-list', params: { countries: [840] } },
+          {
+            type: 'max-investor-count',
+            params: { maxInvestors: 3, perCountry: [{ country: 840, maxInvestors: 2 }] },
+          },
+        ],
+        features: { cap: '1000000', historicalBalances: true },
+        roles: [{ role: 'compliance-agent', account: alice }],
+      }),
+      ctx(),
+    );
+    expect(plan.steps).toHaveLength(1);
+    const d = decodeFunctionData({ abi: AssetFactoryAbi, data: plan.steps[0]!.data });
+    const req = d.args[0] as {
+      modules: { module: Address; configCalls: readonly `0x${string}`[] }[];
+      cap: bigint;
+      historicalBalances: boolean;
+      roleGrants: { role: `0x${string}`; account: Address }[];
+      unpause: boolean;
+    };
+    expect(req.modules.map((m) => m.module)).toEqual([
+      system.modules['country-allow-list'],
+      system.modules['max-investor-count'],
+    ]);
+    expect(req.modules.map((m) => m.configCalls.length)).toEqual([1, 2]);
+    expect(req).toMatchObject({ cap: 1_000_000n, historicalBalances: true, unpause: true });
+    expect(req.roleGrants).toEqual([{ role: roleId('compliance-agent'), account: alice }]);
   });
 
   it('token operations stay one step', async () => {
