@@ -226,6 +226,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
             KEEL_EXECUTION_ENGINE_URL: urls['execution-engine']!,
             KEEL_COMPLIANCE_SIMULATOR_URL: urls['compliance-simulator']!,
             KEEL_INDEXER_URL: urls['indexer']!,
+            KEEL_KEY_GUARDIAN_URL: urls['key-guardian']!,
           },
           loggerOf('gateway'),
           broker,
