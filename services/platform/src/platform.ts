@@ -86,7 +86,17 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const rpcUrl = chain.rpcUrl;
 
     const serverUrl = env['DATABASE_URL'] ?? env['KEEL_DATABASE_URL'];
-    const host = serverUrl ? serverHost(serverUrl) : pgliteHost((n) => dataDir.pgDir(n));
+    const dbLog = loggerOf('pglite');
+    const host = serverUrl
+      ? serverHost(serverUrl)
+      : pgliteHost(
+          (n) => dataDir.pgDir(n),
+          (service, waitedMs, holderStatement) =>
+            dbLog.warn(
+              { database: service, waitedMs, holderStatement },
+              'a connection waits for the embedded database: another holds it in a transaction',
+            ),
+        );
     const dbs = new Map<string, ServiceDatabase>();
     await progress.run(
       serverUrl ? 'preparing databases on DATABASE_URL' : 'starting embedded PostgreSQL (PGlite)',

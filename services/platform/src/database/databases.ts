@@ -20,7 +20,10 @@ export interface DatabaseHost {
  * so the services' `pg` driver runs unchanged. The first start initialises a
  * template cluster once and copies it per service (initdb costs seconds).
  */
-export function pgliteHost(dirOf: (name: string) => string): DatabaseHost {
+export function pgliteHost(
+  dirOf: (name: string) => string,
+  onStall: (service: string, waitedMs: number, holderStatement: string) => void,
+): DatabaseHost {
   const ensureTemplate = async (): Promise<string> => {
     const template = dirOf('.template');
     if (!existsSync(template)) {
@@ -43,7 +46,9 @@ export function pgliteHost(dirOf: (name: string) => string): DatabaseHost {
         renameSync(staging, dir);
       }
       const db = await PGlite.create({ dataDir: dir });
-      const server = new PgliteServer(db);
+      const server = new PgliteServer(db, (waited, statement) =>
+        onStall(service, waited, statement),
+      );
       const port = await server.listen();
       return {
         url: `postgres://postgres@127.0.0.1:${port}/postgres`,

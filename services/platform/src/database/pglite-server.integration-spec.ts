@@ -81,4 +81,23 @@ describe('PgliteServer', () => {
       await other.end();
     },
   );
+
+  it('answers a plain read while another connection holds a transaction open (the caller may be awaiting it)', async () => {
+    const holder = new Client({ connectionString: url });
+    const reader = new Client({ connectionString: url });
+    await holder.connect();
+    await reader.connect();
+    await holder.query('BEGIN');
+    await holder.query('INSERT INTO entries VALUES (2000, $1)', ['inside']);
+    // A use case reading through the pool while its inbox transaction is open.
+    const read = await reader.query<{ v: string }>('SELECT v FROM entries WHERE id = $1', [1]);
+    expect(read.rows).toHaveLength(0);
+    await holder.query('COMMIT');
+    const after = await reader.query<{ n: string }>(
+      'SELECT count(*)::text AS n FROM entries WHERE id = 2000',
+    );
+    expect(after.rows[0]?.n).toBe('1');
+    await holder.end();
+    await reader.end();
+  });
 });

@@ -22,10 +22,15 @@ const PROTOCOL_3 = 196608;
 export class PgliteServer {
   private server: Server | undefined;
   private owner: Connection | undefined;
-  private readonly waiting: { conn: Connection; grant: () => void }[] = [];
+  /** A plain read let into the owner's open transaction (see `acquire`). */
+  private guest: Connection | undefined;
   private readonly connections = new Set<Connection>();
 
-  constructor(private readonly db: PGlite) {}
+  constructor(
+    private readonly db: PGlite,
+    /** Told when a connection has waited long for the backend (who holds it, doing what). */
+    private readonly onStall: (waitedMs: number, holderStatement: string) => void = () => undefined,
+  ) {}
 
   async listen(host = '127.0.0.1'): Promise<number> {
     const server = createServer((socket) => {
@@ -53,26 +58,50 @@ export class PgliteServer {
     );
   }
 
-  /** Waits until `conn` owns the backend. */
-  acquire(conn: Connection): Promise<void> {
-    if (this.owner === conn) return Promise.resolve();
-    if (!this.owner) {
-      this.owner = conn;
-      return Promise.resolve();
+  /**
+   * Waits until `conn` may run its next message: as the owner of the backend,
+   * or — for an exchange that is one plain read (SELECT/WITH without FOR
+   * UPDATE/SHARE) and has waited 100 ms for a backend held in an open
+   * transaction — as a guest inside that transaction. With a server the read
+   * would run beside the transaction; here the transaction's holder may be
+   * the very code awaiting this read (a use case reading through the pool
+   * while its inbox transaction is open), which would otherwise wait forever.
+   */
+  async acquire(conn: Connection, plainRead: boolean): Promise<void> {
+    const started = Date.now();
+    let nextStall = started + 10_000;
+    for (;;) {
+      if (this.guest === conn) return;
+      if (this.guest === undefined) {
+        if (this.owner === undefined || this.owner === conn) {
+          this.owner = conn;
+          return;
+        }
+        if (
+          plainRead &&
+          !this.owner.inExchange &&
+          Date.now() - started >= 100 &&
+          this.db.isInTransaction()
+        ) {
+          this.guest = conn;
+          return;
+        }
+      }
+      if (Date.now() >= nextStall) {
+        nextStall += 10_000;
+        this.onStall(Date.now() - started, this.owner?.lastStatement ?? '?');
+      }
+      await new Promise((r) => setTimeout(r, 2));
     }
-    return new Promise((grant) => this.waiting.push({ conn, grant }));
   }
 
-  /** Gives the backend up when it is idle (no transaction open). */
-  releaseIfIdle(conn: Connection): void {
-    if (this.owner !== conn || this.db.isInTransaction()) return;
-    this.handOver();
-  }
-
-  private handOver(): void {
-    const next = this.waiting.shift();
-    this.owner = next?.conn;
-    next?.grant();
+  /** After an exchange (Sync or Query): a guest leaves; an owner gives the backend up when idle. */
+  exchangeDone(conn: Connection): void {
+    if (this.guest === conn) {
+      this.guest = undefined;
+      return;
+    }
+    if (this.owner === conn && !this.db.isInTransaction()) this.owner = undefined;
   }
 
   async execute(message: Uint8Array, onData: (data: Uint8Array) => void): Promise<void> {
@@ -80,18 +109,26 @@ export class PgliteServer {
   }
 
   private async disconnected(conn: Connection): Promise<void> {
-    const i = this.waiting.findIndex((w) => w.conn === conn);
-    if (i >= 0) this.waiting.splice(i, 1);
+    if (this.guest === conn) this.guest = undefined;
     if (this.owner !== conn) return;
     // A client gone mid-transaction must not leave the backend in it.
     if (!this.db.closed && this.db.isInTransaction())
       await this.db.exec('ROLLBACK').catch(() => undefined);
-    this.handOver();
+    this.owner = undefined;
   }
 }
 
 class Connection {
   private buffer = Buffer.alloc(0);
+  /** The last SQL this connection sent (diagnostics of a stalled backend). */
+  lastStatement = '';
+  private exchangeStart = true;
+  private plainRead = false;
+
+  /** Between the first message of an exchange and its Sync (or its simple Query). */
+  get inExchange(): boolean {
+    return !this.exchangeStart;
+  }
   private started = false;
   private chain: Promise<void> = Promise.resolve();
 
@@ -133,7 +170,7 @@ class Connection {
           return;
         }
         this.started = true;
-        await this.run(new Uint8Array(message), true);
+        await this.run(new Uint8Array(message), true, false);
         continue;
       }
       if (this.buffer.length < 5) return;
@@ -146,18 +183,42 @@ class Connection {
         this.socket.end();
         return;
       }
-      await this.run(new Uint8Array(message), type === 'S' || type === 'Q');
+      if (type === 'Q' || type === 'P') {
+        this.lastStatement = statementOf(type, message);
+        if (this.exchangeStart) this.plainRead = PLAIN_READ.test(this.lastStatement);
+      }
+      this.exchangeStart = false;
+      const ends = type === 'S' || type === 'Q';
+      await this.run(new Uint8Array(message), ends, this.plainRead);
+      if (ends) {
+        this.exchangeStart = true;
+        this.plainRead = false;
+      }
     }
   }
 
-  private async run(message: Uint8Array, endsExchange: boolean): Promise<void> {
-    await this.server.acquire(this);
+  private async run(message: Uint8Array, endsExchange: boolean, plainRead: boolean): Promise<void> {
+    await this.server.acquire(this, plainRead);
     try {
       await this.server.execute(message, (data) => {
         if (data.length > 0 && this.socket.writable) this.socket.write(Buffer.from(data));
       });
     } finally {
-      if (endsExchange) this.server.releaseIfIdle(this);
+      if (endsExchange) this.server.exchangeDone(this);
     }
   }
+}
+
+const PLAIN_READ =
+  /^\s*(SELECT|WITH)\b(?![\s\S]*\bFOR\s+(UPDATE|SHARE|NO\s+KEY|KEY)\b)(?![\s\S]*\b(INSERT|UPDATE|DELETE)\b)/i;
+
+/** The SQL text of a Query ('Q') or Parse ('P') message. */
+function statementOf(type: 'Q' | 'P', message: Buffer): string {
+  let at = 5;
+  if (type === 'P') at = message.indexOf(0, at) + 1; // skip the statement name
+  const end = message.indexOf(0, at);
+  return message
+    .subarray(at, end < 0 ? undefined : end)
+    .toString('utf8')
+    .slice(0, 300);
 }
