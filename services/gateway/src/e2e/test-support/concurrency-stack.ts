@@ -1,39 +1,16 @@
-// The signing-flow stack for the concurrency test and the signing benchmark: anvil with the
-// Keel system deployed, the Kafka mock cluster, PostgreSQL, and the seven services as
-// processes. A key-guardian wallet is funded, holds the token's supply-management role, and is
-// a verified holder (registerHolder) with SIGNER_BALANCE tokens.
+// The signing-flow stack for the concurrency test and the signing benchmark: the shared e2e
+// stack (anvil with the Keel system deployed, the Kafka mock cluster, PostgreSQL, the seven
+// services as processes; see e2e-stack.ts) plus a token whose supply-management role the
+// key-guardian wallet holds, the wallet funded with 100 ETH and a verified holder
+// (registerHolder) with SIGNER_BALANCE tokens.
 import type { OperationView } from '@keel/operations';
-import {
-  type AnvilHandle,
-  BenchChain,
-  createTestDatabase,
-  deployKeel,
-  freePort,
-  type ManagedProcess,
-  type MiningMode,
-  startAnvil,
-  startKafkaMock,
-  startProcess,
-  type TestDatabaseHandle,
-  testInternalHeaders,
-  waitUntil,
-} from '@keel/testing';
-import {
-  type Address,
-  createPublicClient,
-  createWalletClient,
-  http,
-  keccak256,
-  parseAbi,
-  parseEther,
-  type PublicClient,
-  toHex,
-} from 'viem';
-import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
-import { foundry } from 'viem/chains';
+import type { AnvilHandle, MiningMode } from '@keel/testing';
+import { type Address, keccak256, parseAbi, parseEther, type PublicClient, toHex } from 'viem';
+import type { PrivateKeyAccount } from 'viem/accounts';
+import { ADMIN_KEY, startE2eStack, TERMINAL } from './e2e-stack';
 
-export const STACK_ADMIN_KEY = `keel_e2eadmin_${'c'.repeat(43)}`;
-const ORG = 'org-conc';
+/** The bootstrap admin key of the stack (the shared e2e stack's). */
+export const STACK_ADMIN_KEY = ADMIN_KEY;
 export const stackTokenAbi = parseAbi([
   'function balanceOf(address) view returns (uint256)',
   'function totalSupply() view returns (uint256)',
@@ -64,154 +41,36 @@ export interface SigningStack {
   stop(): Promise<void>;
 }
 
-const TERMINAL = ['COMPLETED', 'FAILED', 'DEAD_LETTER', 'CANCELLED'];
 export const isTerminal = (op: OperationView | null): boolean =>
   op !== null && TERMINAL.includes(op.status);
 
 export async function startSigningStack(opts: { mining?: MiningMode } = {}): Promise<SigningStack> {
-  const [anvil, kafka] = await Promise.all([
-    startAnvil({ accounts: 5, ...(opts.mining ? { mining: opts.mining } : {}) }),
-    startKafkaMock({ brokers: 1 }),
-  ]);
-  const dbs: TestDatabaseHandle[] = [];
-  const services = new Map<string, { proc: ManagedProcess; port: number }>();
-  const stop = async (): Promise<void> => {
-    for (const { proc } of services.values()) await proc.stop();
-    await kafka.stop();
-    await anvil.stop();
-    for (const d of dbs) await d.drop();
-  };
-  const logs = (): string =>
-    [...services.entries()].map(([n, s]) => `--- ${n}\n${s.proc.output().slice(-1500)}`).join('\n');
+  const stack = await startE2eStack({
+    prefix: 'conc',
+    ...(opts.mining ? { mining: opts.mining } : {}),
+  });
   try {
-    const [admin, claimSigner, a, b, carol] = anvil.accounts.map((x) =>
-      privateKeyToAccount(x.privateKey),
-    );
-    if (!admin || !claimSigner || !a || !b || !carol) throw new Error('too few anvil accounts');
-    const keel = await deployKeel(new BenchChain(anvil.rpcUrl), {
-      admin,
-      claimSigner,
-      alice: a,
-      bob: b,
-      carol,
-    });
+    const { anvil, client, gatewayUrl, keel, admin, adminWallet, signerWallet: signer } = stack;
     const token = (await keel.createToken('conc', [])).address;
-    const db = async (name: string): Promise<string> => {
-      const h = await createTestDatabase({ prefix: `conc_${name.replace(/-/g, '_')}` });
-      dbs.push(h);
-      return h.url;
-    };
-    const start = async (name: string, env: Record<string, string>): Promise<void> => {
-      const port = await freePort();
-      const proc = startProcess({
-        entry: `services/${name}/src/main.ts`,
-        name,
-        env: {
-          KEEL_KAFKA_BROKERS: kafka.bootstrapServers,
-          KEEL_LOG_LEVEL: 'warn',
-          KEEL_HTTP_PORT: String(port),
-          ...env,
-        },
-      });
-      services.set(name, { proc, port });
-    };
-    const ready = async (name: string): Promise<void> => {
-      const s = services.get(name)!;
-      const probe = async (path: string) =>
-        (await fetch(`http://127.0.0.1:${s.port}${path}`).catch(() => null))?.ok ?? false;
-      await waitUntil(
-        name,
-        async () => (await probe('/health/ready')) || (await probe('/health')),
-        {
-          timeoutMs: 120_000,
-        },
-      ).catch((err: unknown) => {
-        throw new Error(`${(err as Error).message}\n${s.proc.output().slice(-4000)}`);
-      });
-    };
-    const rpc = `${anvil.chainId}=${anvil.rpcUrl}`;
-    const [rcDb, engineDb, signerDb, guardianDb, chainDb] = await Promise.all(
-      [
-        'request-controls',
-        'execution-engine',
-        'transaction-signer',
-        'key-guardian',
-        'chain-gateway',
-      ].map(db),
-    );
-    await start('request-controls', {
-      KEEL_DATABASE_URL: rcDb!,
-      KEEL_BOOTSTRAP_ADMIN_KEY: STACK_ADMIN_KEY,
-      KEEL_BOOTSTRAP_ORGANIZATION: ORG,
-    });
-    await start('execution-engine', {
-      KEEL_DATABASE_URL: engineDb!,
-      KEEL_CHAIN_ID: String(anvil.chainId),
-    });
-    await start('compliance-simulator', {
-      KEEL_RPC_URL: anvil.rpcUrl,
-      KEEL_CHAIN_ID: String(anvil.chainId),
-    });
-    await start('key-guardian', {
-      KEEL_DATABASE_URL: guardianDb!,
-      KEEL_KEYSTORE_MASTER_KEY: keccak256(toHex('concurrency master key')).slice(2),
-    });
-    await start('transaction-signer', { KEEL_DATABASE_URL: signerDb!, KEEL_CHAIN_RPC_URLS: rpc });
-    await start('chain-gateway', {
-      KEEL_DATABASE_URL: chainDb!,
-      KEEL_CHAIN_RPC_URLS: rpc,
-      KEEL_CONFIRMATIONS: '1',
-    });
-    for (const name of ['request-controls', 'execution-engine', 'compliance-simulator'])
-      await ready(name);
-    const port = (n: string) => services.get(n)!.port;
-    await start('gateway', {
-      KEEL_REQUEST_CONTROLS_URL: `http://127.0.0.1:${port('request-controls')}`,
-      KEEL_EXECUTION_ENGINE_URL: `http://127.0.0.1:${port('execution-engine')}`,
-      KEEL_COMPLIANCE_SIMULATOR_URL: `http://127.0.0.1:${port('compliance-simulator')}`,
-    });
-    for (const name of ['key-guardian', 'transaction-signer', 'chain-gateway', 'gateway'])
-      await ready(name);
-    const gatewayUrl = `http://127.0.0.1:${port('gateway')}`;
-
-    const created = await fetch(`http://127.0.0.1:${port('key-guardian')}/internal/v1/wallets`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...testInternalHeaders },
-      body: JSON.stringify({ organizationId: ORG, label: 'issuer' }),
-    });
-    if (created.status !== 201) throw new Error(`wallet creation: ${created.status}`);
-    const signer = ((await created.json()) as { address: Address }).address;
-    const client = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl) });
-    const wallet = createWalletClient({
-      chain: { ...foundry, id: anvil.chainId },
-      transport: http(anvil.rpcUrl),
-      account: admin,
-    });
+    // The stack funds the signer with 10 ETH; a long benchmark run needs more gas money.
     await client.waitForTransactionReceipt({
-      hash: await wallet.sendTransaction({ to: signer, value: parseEther('100') }),
-    });
-    await client.waitForTransactionReceipt({
-      hash: await wallet.writeContract({
-        address: token,
-        abi: stackTokenAbi,
-        functionName: 'grantRole',
-        args: [keccak256(toHex('keel.role.supply-management')), signer],
+      hash: await adminWallet.sendTransaction({
+        chain: adminWallet.chain,
+        account: admin,
+        to: signer,
+        value: parseEther('90'),
       }),
     });
-
+    const supply = keccak256(toHex('keel.role.supply-management'));
+    await stack.adminWrite(token, 'grantRole', [supply, signer]);
     // The signer as a verified holder (its own investor identity) holding SIGNER_BALANCE, so
     // `token.transfer` from it passes the identity check and the compliance simulation.
     await keel.registerHolder(signer);
+    await stack.adminWrite(token, 'grantRole', [supply, admin.address]);
     await client.waitForTransactionReceipt({
-      hash: await wallet.writeContract({
-        address: token,
-        abi: stackTokenAbi,
-        functionName: 'grantRole',
-        args: [keccak256(toHex('keel.role.supply-management')), admin.address],
-      }),
-    });
-    await client.waitForTransactionReceipt({
-      hash: await wallet.writeContract({
+      hash: await adminWallet.writeContract({
+        chain: adminWallet.chain,
+        account: admin,
         address: token,
         abi: stackTokenAbi,
         functionName: 'mint',
@@ -226,19 +85,10 @@ export async function startSigningStack(opts: { mining?: MiningMode } = {}): Pro
       gatewayUrl,
       token,
       signer,
-      alice: a,
-      bob: b,
-      carol,
-      async submit(type, params, key) {
-        const res = await fetch(`${gatewayUrl}/api/v1/operations`, {
-          method: 'POST',
-          headers: { ...headers, 'idempotency-key': key },
-          body: JSON.stringify({ type, params, signer }),
-        });
-        const body = (await res.json()) as { operationId: string };
-        if (res.status !== 202) throw new Error(`submit ${res.status}: ${JSON.stringify(body)}`);
-        return body.operationId;
-      },
+      alice: stack.alice,
+      bob: stack.bob,
+      carol: stack.carol,
+      submit: (type, params, key) => stack.submit(type, params, key),
       async get(id) {
         const res = await fetch(`${gatewayUrl}/api/v1/operations/${id}`, { headers });
         return res.status === 200 ? ((await res.json()) as OperationView) : null;
@@ -256,11 +106,14 @@ export async function startSigningStack(opts: { mining?: MiningMode } = {}): Pro
         } while (cursor);
         return out;
       },
-      logs,
-      stop,
+      logs: () =>
+        [...stack.services.entries()]
+          .map(([n, s]) => `--- ${n}\n${s.proc.output().slice(-1500)}`)
+          .join('\n'),
+      stop: () => stack.stop(),
     };
   } catch (err) {
-    await stop();
+    await stack.stop();
     throw err;
   }
 }

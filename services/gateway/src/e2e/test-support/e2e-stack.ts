@@ -8,6 +8,7 @@ import {
   type KafkaMockHandle,
   type KeelPlatform,
   type ManagedProcess,
+  type MiningMode,
   startAnvil,
   startKafkaMock,
   startProcess,
@@ -101,11 +102,13 @@ export async function startE2eStack(
     prefix?: string;
     /** Extra environment for every service (e.g. KEEL_TELEMETRY, KEEL_LOG_LEVEL). */
     env?: Record<string, string>;
+    /** Anvil's mining mode (default: a block per transaction). */
+    mining?: MiningMode;
   } = {},
 ): Promise<E2eStack> {
   const prefix = options.prefix ?? 'e2e';
   const [anvil, kafka] = await Promise.all([
-    startAnvil({ accounts: 5 }),
+    startAnvil({ accounts: 5, ...(options.mining ? { mining: options.mining } : {}) }),
     startKafkaMock({ brokers: 1 }),
   ]);
   const dbs: TestDatabaseHandle[] = [];
