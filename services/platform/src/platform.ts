@@ -91,9 +91,9 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       ? serverHost(serverUrl)
       : pgliteHost(
           (n) => dataDir.pgDir(n),
-          (service, waitedMs, holderStatement) =>
+          (service, waitedMs, holderStatement, waiterStatement) =>
             dbLog.warn(
-              { database: service, waitedMs, holderStatement },
+              { database: service, waitedMs, holderStatement, waiterStatement },
               'a connection waits for the embedded database: another holds it in a transaction',
             ),
         );

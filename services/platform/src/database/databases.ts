@@ -22,7 +22,12 @@ export interface DatabaseHost {
  */
 export function pgliteHost(
   dirOf: (name: string) => string,
-  onStall: (service: string, waitedMs: number, holderStatement: string) => void,
+  onStall: (
+    service: string,
+    waitedMs: number,
+    holderStatement: string,
+    waiterStatement: string,
+  ) => void,
 ): DatabaseHost {
   const ensureTemplate = async (): Promise<string> => {
     const template = dirOf('.template');
@@ -46,8 +51,8 @@ export function pgliteHost(
         renameSync(staging, dir);
       }
       const db = await PGlite.create({ dataDir: dir });
-      const server = new PgliteServer(db, (waited, statement) =>
-        onStall(service, waited, statement),
+      const server = new PgliteServer(db, (waited, holder, waiter) =>
+        onStall(service, waited, holder, waiter),
       );
       const port = await server.listen();
       return {

@@ -29,7 +29,11 @@ export class PgliteServer {
   constructor(
     private readonly db: PGlite,
     /** Told when a connection has waited long for the backend (who holds it, doing what). */
-    private readonly onStall: (waitedMs: number, holderStatement: string) => void = () => undefined,
+    private readonly onStall: (
+      waitedMs: number,
+      holderStatement: string,
+      waiterStatement: string,
+    ) => void = () => undefined,
   ) {}
 
   async listen(host = '127.0.0.1'): Promise<number> {
@@ -89,7 +93,7 @@ export class PgliteServer {
       }
       if (Date.now() >= nextStall) {
         nextStall += 10_000;
-        this.onStall(Date.now() - started, this.owner?.lastStatement ?? '?');
+        this.onStall(Date.now() - started, this.owner?.lastStatement ?? '?', conn.lastStatement);
       }
       await new Promise((r) => setTimeout(r, 2));
     }
@@ -170,7 +174,9 @@ class Connection {
           return;
         }
         this.started = true;
-        await this.run(new Uint8Array(message), true, false);
+        // A new pool connection's start-up changes no data: like a plain read it may run
+        // inside a transaction another connection holds (whose code may await this one).
+        await this.run(new Uint8Array(message), true, true);
         continue;
       }
       if (this.buffer.length < 5) return;
