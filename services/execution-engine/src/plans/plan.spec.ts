@@ -179,7 +179,7 @@ describe('asset.create plan', () => {
     );
     expect(plan.steps).toHaveLength(1);
     const d = decodeFunctionData({ abi: AssetFactoryAbi, data: plan.steps[0]!.data });
-    const req = d.args[0] as {
+    const req = d.args[0] as unknown as {
       modules: { module: Address; configCalls: readonly `0x${string}`[] }[];
       cap: bigint;
       historicalBalances: boolean;
