@@ -121,3 +121,6 @@ export async function startKeyGuardian(
     },
   };
 }
+
+// The embedded runner loads this service's configuration through its bootstrap.
+export { loadKeyGuardianConfig } from './config';
