@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { type Credentials, PresentedCredentials } from '../access/api-key.header';
+import { CustodyWalletsUseCase } from './usecases/custody-wallets/custody-wallets.usecase';
 import { DecideApprovalUseCase } from './usecases/decide-approval/decide-approval.usecase';
 import { ReadApprovalsUseCase } from './usecases/read-approvals/read-approvals.usecase';
 import { WalletPolicyUseCase } from './usecases/wallet-policy/wallet-policy.usecase';
@@ -87,5 +88,31 @@ export class WalletPolicyController {
   @ApiOperation({ summary: "A wallet's custodian policy (admin)." })
   get(@PresentedCredentials() credentials: Credentials, @Param('address') address: string) {
     return this.policies.get(credentials, address);
+  }
+}
+
+@ApiTags('wallets')
+@ApiSecurity('apiKey')
+@Controller('wallets')
+export class CustodyWalletsController {
+  constructor(private readonly wallets: CustodyWalletsUseCase) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary:
+      'Create a custodied signer wallet for the organization (admin): key-guardian generates and keeps the key; the answer carries the address, never key material.',
+  })
+  @ApiBody({
+    schema: { type: 'object', properties: { label: { type: 'string', maxLength: 200 } } },
+  })
+  create(@PresentedCredentials() credentials: Credentials, @Body() body: unknown) {
+    return this.wallets.create(credentials, body);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The organization's custodied signer wallets (addresses and labels)." })
+  list(@PresentedCredentials() credentials: Credentials) {
+    return this.wallets.list(credentials);
   }
 }

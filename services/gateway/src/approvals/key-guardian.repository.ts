@@ -3,7 +3,7 @@ import { callService } from '@keel/http-problem';
 import type { GatewayConfig } from '../config';
 import { CONFIG } from '../tokens';
 
-/** The only code calling key-guardian's internal API (custodian policies, approvals). */
+/** The only code calling key-guardian's internal API (signer wallets, custodian policies, approvals). */
 @Injectable()
 export class KeyGuardianRepository {
   constructor(@Inject(CONFIG) private readonly config: GatewayConfig) {}
@@ -13,6 +13,20 @@ export class KeyGuardianRepository {
     for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, v);
     const s = q.toString();
     return s ? `${p}?${s}` : p;
+  }
+
+  createWallet(organizationId: string, label?: string): Promise<Record<string, unknown>> {
+    return callService(this.config.keyGuardianUrl, '/internal/v1/wallets', {
+      method: 'POST',
+      body: { organizationId, ...(label ? { label } : {}) },
+    });
+  }
+
+  listWallets(organizationId: string): Promise<Record<string, unknown>[]> {
+    return callService(
+      this.config.keyGuardianUrl,
+      this.path('/internal/v1/wallets', { organizationId }),
+    );
   }
 
   putPolicy(

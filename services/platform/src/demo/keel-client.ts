@@ -12,7 +12,7 @@ export interface OperationOutcome {
 
 export class ApiError extends Error {}
 
-/** The public API as the demo uses it (X-Api-Key), plus the local key-guardian for investor wallets. */
+/** The public API as the demo uses it (X-Api-Key). */
 export class KeelClient {
   constructor(
     private readonly gatewayUrl: string,
@@ -22,6 +22,15 @@ export class KeelClient {
   async get<T>(path: string): Promise<{ status: number; body: T }> {
     const res = await fetch(`${this.gatewayUrl}/api/v1${path}`, {
       headers: { 'x-api-key': this.apiKey },
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  }
+
+  async post<T>(path: string, body: unknown): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${this.gatewayUrl}/api/v1${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': this.apiKey },
+      body: JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as T };
   }

@@ -28,27 +28,22 @@ async function main(): Promise<void> {
     throw new Error(`the platform at ${gatewayUrl} does not answer: is \`npm start\` running?`);
   out(`Keel demo against ${gatewayUrl}`);
   const stamp = Date.now().toString(36);
+  const client = new KeelClient(gatewayUrl, apiKey);
   await runDemo({
-    client: new KeelClient(gatewayUrl, apiKey),
+    client,
     operatorWallet: endpoints.operatorWallet,
     out,
     async newWallet(label) {
-      const res = await fetch(`${endpoints.keyGuardianUrl}/internal/v1/wallets`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-keel-internal-token': secrets.internalToken,
-        },
-        body: JSON.stringify({
-          organizationId: endpoints.organizationId,
-          label: `demo ${label} ${stamp}`,
-        }),
+      // A custodied wallet of the organization (POST /api/v1/wallets, admin), funded for gas.
+      const res = await client.post<{ address?: string; error?: { message: string } }>('/wallets', {
+        label: `demo ${label} ${stamp}`,
       });
-      if (res.status !== 201)
-        throw new Error(`investor wallet: key-guardian answered ${res.status}`);
-      const wallet = ((await res.json()) as { address: string }).address;
-      await fund(endpoints.rpcUrl, wallet, 10n ** 20n);
-      return wallet;
+      if (res.status !== 201 || !res.body.address)
+        throw new Error(
+          `investor wallet: POST /api/v1/wallets answered ${res.status} ${res.body.error?.message ?? ''}`,
+        );
+      await fund(endpoints.rpcUrl, res.body.address, 10n ** 20n);
+      return res.body.address;
     },
   });
 }
