@@ -54,8 +54,21 @@ describe('system.bootstrap plan', () => {
       'deploy system identity registry',
       'bind the system identity registry to the identity storage',
     ]);
-    // 14 implementations + 5 factories + 10 modules + bootstrapper + bootstrap + 2 proxies + bind
-    expect(plan.steps).toHaveLength(34);
+    // 18 implementations (5 token kinds) + 5 factories + 10 modules + bootstrapper + bootstrap + 2 proxies + bind
+    expect(plan.steps).toHaveLength(38);
+    // Each kind's factory is given that kind's token implementation.
+    const boot = decodeFunctionData({
+      abi: KeelSystemBootstrapAbi,
+      data: plan.steps.find((s) => s.label === 'bootstrap the system')!.data,
+    });
+    const impl = system.implementations;
+    expect(boot.args[0]?.tokens).toEqual([
+      impl.bondToken,
+      impl.equityToken,
+      impl.fundToken,
+      impl.stablecoinToken,
+      impl.token,
+    ]);
     const bootstrap = plan.steps.find((s) => s.label === 'bootstrap the system')!;
     expect(bootstrap.to).toBe(system.bootstrapper);
     const decoded = decodeFunctionData({ abi: KeelSystemBootstrapAbi, data: bootstrap.data });
@@ -72,7 +85,7 @@ describe('system.bootstrap plan', () => {
     expect(
       plan.steps.some((s) => s.label.endsWith(' implementation') && !s.label.includes('factory')),
     ).toBe(false);
-    expect(plan.steps).toHaveLength(34 - 14);
+    expect(plan.steps).toHaveLength(38 - 18);
   });
 
   it('returns the recorded addresses with nothing to send once deployed', async () => {

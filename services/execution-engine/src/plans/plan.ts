@@ -459,7 +459,14 @@ async function planBootstrap(ctx: PlanContext, step: StepOf): Promise<Plan> {
               claimIssuer: impl.claimIssuer,
               globalCompliance: impl.globalCompliance,
               compliance: impl.compliance,
-              tokens: [impl.token, impl.token, impl.token, impl.token, impl.token],
+              // bond, equity, fund, stablecoin, deposit — the bootstrap's kind order
+              tokens: [
+                impl.bondToken,
+                impl.equityToken,
+                impl.fundToken,
+                impl.stablecoinToken,
+                impl.token,
+              ],
               factories: [
                 s.factoryImplementations.bond,
                 s.factoryImplementations.equity,

@@ -25,6 +25,10 @@ import {
   KeelIdentityProxyAbi,
   KeelIdentityProxyBytecode,
   KeelSystemBootstrapBytecode,
+  KeelBondTokenBytecode,
+  KeelEquityTokenBytecode,
+  KeelFundTokenBytecode,
+  KeelStablecoinTokenBytecode,
   KeelTokenBytecode,
   MaxBalanceModuleBytecode,
   MaxInvestorCountModuleBytecode,
@@ -81,7 +85,13 @@ export const implementationCode = {
   claimIssuer: init(KeelClaimIssuerBytecode, asImpl),
   globalCompliance: init(GlobalComplianceBytecode, asImpl),
   compliance: init(ModularComplianceBytecode, asImpl),
+  /** The deposit token, and the base every kind's token extends. */
   token: init(KeelTokenBytecode, asImpl),
+  // Each kind's own token (its factory calls the kind's setters: bond terms, fee, collateral).
+  bondToken: init(KeelBondTokenBytecode, asImpl),
+  equityToken: init(KeelEquityTokenBytecode, asImpl),
+  fundToken: init(KeelFundTokenBytecode, asImpl),
+  stablecoinToken: init(KeelStablecoinTokenBytecode, asImpl),
 } as const;
 export type ImplementationName = keyof typeof implementationCode;
 
