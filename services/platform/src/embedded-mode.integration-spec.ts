@@ -92,13 +92,27 @@ async function rpc(url: string, method: string, params: unknown[] = []): Promise
   return ((await res.json()) as { result: unknown }).result;
 }
 
+function runDemo(): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolvePromise) => {
+    let output = '';
+    const child = spawn('npm', ['run', 'demo', '--silent'], {
+      cwd: root,
+      env: { ...process.env, KEEL_DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.once('exit', (code) => resolvePromise({ code, output }));
+  });
+}
+
 afterAll(() => {
   if (current?.pid && alive(current.pid)) process.kill(-current.pid, 'SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('embedded mode (npm start)', () => {
-  it('boots everything in one process, stops cleanly on Ctrl-C and reuses its data directory', async () => {
+  it('boots everything in one process, stops cleanly on Ctrl-C, reuses its data directory and runs the demo', async () => {
     const ports = { gateway: await freePort(), anvil: await freePort() };
     const first = await npmStart(ports);
     expect(first.gatewayUrl).toBe(`http://127.0.0.1:${ports.gateway}`);
@@ -151,6 +165,17 @@ describe('embedded mode (npm start)', () => {
     expect(BigInt((await rpc(again.rpcUrl, 'eth_blockNumber')) as string)).toBeGreaterThanOrEqual(
       height,
     );
+
+    // `npm run demo` against the restarted platform: the issuance story end to end.
+    const demo = await runDemo();
+    expect(demo.code, demo.output).toBe(0);
+    expect(demo.output).toMatch(/create the bond .*\n\s+✓/);
+    expect(demo.output).toMatch(/transfers 40 to .* \(compliant\) …\n\s+✓/);
+    expect(demo.output).toMatch(
+      /denied: COMPLIANCE_REJECTED — CountryAllowList: CountryNotAllowed/,
+    );
+    expect(demo.output).toMatch(/DEMO OK/);
+
     await ctrlC(second);
     expect(alive(again.anvilPid)).toBe(false);
   }, 600_000);
