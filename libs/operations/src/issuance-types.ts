@@ -146,10 +146,11 @@ export const assetCreateSchema = z
     });
     if (seen.has('country-allow-list') && seen.has('country-block-list'))
       conflict(['modules'], 'country-allow-list and country-block-list conflict; use one');
-    if (v.features.voting)
+    // ERC-5805 voting lives in the equity and fund tokens (KeelEquityToken, KeelFundToken).
+    if (v.features.voting && v.kind !== 'equity' && v.kind !== 'fund')
       conflict(
         ['features', 'voting'],
-        `voting is not supported by the ${v.kind} token implementation`,
+        `voting is not supported by the ${v.kind} token implementation (equity and fund only)`,
       );
     if (v.features.cap && seen.has('supply-limit'))
       conflict(['features', 'cap'], 'features.cap conflicts with the supply-limit module; use one');

@@ -119,7 +119,10 @@ describe('asset.create params', () => {
     expect(issues({ ...base, kind: 'bond' })).toEqual([
       'params.features.bond: a bond needs its terms: faceValue, maturity, denominationAsset',
     ]);
-    expect(issues({ ...base, features: { voting: true } })[0]).toMatch(/voting is not supported/);
+    expect(issues({ ...base, features: { voting: true } })).toEqual([]);
+    expect(issues({ ...base, kind: 'deposit', features: { voting: true } })[0]).toMatch(
+      /voting is not supported by the deposit token/,
+    );
   });
   it('refuses an operation on no asset to a key limited to some assets', () => {
     const limited: Principal = {
