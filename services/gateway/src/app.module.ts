@@ -8,8 +8,8 @@ import { ComplianceModule } from './compliance/compliance.module';
 import type { GatewayConfig } from './config';
 import { OperationsModule } from './operations/operations.module';
 import { ReadsModule } from './reads/reads.module';
-import { SystemModule } from './system/system.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { SystemModule } from './system/system.module';
 import { CONFIG, EVENT_BUS, LOGGER } from './tokens';
 
 export interface GatewayDeps {
@@ -46,8 +46,8 @@ export class GatewayModule {
         ApiKeysModule,
         ApprovalsModule,
         ReadsModule,
-        SystemModule,
         SessionsModule,
+        SystemModule,
       ],
       controllers: [HealthController],
     };

@@ -20,7 +20,7 @@ describe('claim typed data', () => {
       topic: 7,
       expiresAt: 2_000_000_000,
       data: '0x4b5943',
-    };
+    } as const;
     const domain = keccak256(
       encodeAbiParameters(parseAbiParameters('bytes32, bytes32, bytes32, uint256, address'), [
         keccak256(

@@ -1,12 +1,5 @@
-import {
-  Body,
-  Controller,
-  HttpCode,
-  HttpException,
-  Inject,
-  Post,
-  UnprocessableEntityException,
-} from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Problem, problems } from '@keel/operations';
 import { getAddress, type Hex } from 'viem';
 import { z } from 'zod';
 import { SignerError, type UnifiedSigner } from '../signer/unified-signer';
@@ -67,15 +60,10 @@ export class ClaimsController {
   async sign(@Body() body: unknown): Promise<{ signature: Hex }> {
     const r = signClaimBody.safeParse(body);
     if (!r.success)
-      throw new UnprocessableEntityException({
-        error: {
-          category: 'validation',
-          status: 422,
-          retryable: false,
-          message: 'invalid claim',
-          details: r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
-        },
-      });
+      throw problems.validation(
+        'Invalid claim',
+        r.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message })),
+      );
     const c = r.data;
     try {
       const signature = await this.signer.signTypedData(
@@ -84,18 +72,15 @@ export class ClaimsController {
       );
       return { signature };
     } catch (err) {
-      if (err instanceof SignerError)
-        throw new HttpException(
-          {
-            error: {
-              category: err.code === 'WALLET_NOT_FOUND' ? 'not-found' : 'unavailable',
-              status: err.code === 'WALLET_NOT_FOUND' ? 404 : 503,
-              retryable: err.retryable,
-              message: err.message,
-            },
-          },
-          err.code === 'WALLET_NOT_FOUND' ? 404 : 503,
-        );
+      if (err instanceof SignerError) {
+        if (err.code === 'WALLET_NOT_FOUND') throw problems.notFound('Issuer wallet', c.wallet);
+        throw new Problem({
+          category: 'unavailable',
+          message: 'The claim could not be signed',
+          why: err.message,
+          fix: 'Retry; the signer backend did not answer.',
+        });
+      }
       throw err;
     }
   }
