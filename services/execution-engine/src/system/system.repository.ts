@@ -72,33 +72,37 @@ export class SystemRepository {
     );
   }
 
-  async markDeploying(
+  markDeploying(
     m: EntityManager,
     organizationId: string,
     addresses: SystemAddresses,
     operationId: string,
   ): Promise<void> {
-    await m.query(
-      `INSERT INTO system_deployments (organization_id, chain_id, status, operation_id, addresses)
-       VALUES ($1, $2, 'deploying', $3, $4)
-       ON CONFLICT (organization_id, chain_id) DO UPDATE SET status = 'deploying',
-         operation_id = EXCLUDED.operation_id, addresses = EXCLUDED.addresses, updated_at = now()`,
-      [organizationId, addresses.chainId, operationId, JSON.stringify(addresses)],
-    );
+    return this.record(m, organizationId, addresses, operationId, 'deploying');
   }
 
-  async markDeployed(
+  markDeployed(
     m: EntityManager,
     organizationId: string,
     addresses: SystemAddresses,
     operationId: string,
   ): Promise<void> {
+    return this.record(m, organizationId, addresses, operationId, 'deployed');
+  }
+
+  private async record(
+    m: EntityManager,
+    organizationId: string,
+    addresses: SystemAddresses,
+    operationId: string,
+    status: 'deploying' | 'deployed',
+  ): Promise<void> {
     await m.query(
       `INSERT INTO system_deployments (organization_id, chain_id, status, operation_id, addresses)
-       VALUES ($1, $2, 'deployed', $3, $4)
-       ON CONFLICT (organization_id, chain_id) DO UPDATE SET status = 'deployed',
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (organization_id, chain_id) DO UPDATE SET status = EXCLUDED.status,
          operation_id = EXCLUDED.operation_id, addresses = EXCLUDED.addresses, updated_at = now()`,
-      [organizationId, addresses.chainId, operationId, JSON.stringify(addresses)],
+      [organizationId, addresses.chainId, status, operationId, JSON.stringify(addresses)],
     );
   }
 
