@@ -1,5 +1,5 @@
 import { EventBus, KafkaBusDriver } from '@keel/bus';
-import { createEvent, type KeelEvent, type TopicName } from '@keel/events';
+import { createEvent, type KeelEvent, type PayloadInput, type TopicName } from '@keel/events';
 import { type OperationView, problemSchema } from '@keel/operations';
 import {
   createTestDatabase,
@@ -155,6 +155,63 @@ async function sign(
   });
 }
 
+/** The compliance simulator's answer for `id`: allowed, with this gas estimate. */
+async function passCompliance(
+  id: string,
+  gasEstimate: string,
+  modules: PayloadInput<'keel.compliance.result.v1'>['modules'] = [],
+): Promise<void> {
+  await publish('keel.compliance.result.v1', id, {
+    operationId: id,
+    transactionIndex: 0,
+    allowed: true,
+    modules,
+    gasEstimate,
+  });
+}
+
+/** Submits an operation, passes its compliance check and waits for its signature request. */
+async function submitToSigning(
+  type: string,
+  params: Record<string, unknown>,
+  gasEstimate: string,
+): Promise<{ id: string; sigReq: KeelEvent<'keel.signature.requested.v1'> }> {
+  const id = await submit(type, params);
+  await next('keel.compliance.requested.v1', id);
+  await passCompliance(id, gasEstimate);
+  return { id, sigReq: await next('keel.signature.requested.v1', id) };
+}
+
+/** The signer's answer for `id`: `raw`, reported as signed by the prepared signer at `nonce`. */
+function deliverSigned(id: string, raw: Hex, nonce: number) {
+  return publish('keel.signature.result.v1', id, {
+    outcome: 'signed',
+    operationId: id,
+    transactionIndex: 0,
+    chainId: CHAIN_ID,
+    signer: account.address,
+    nonce: String(nonce),
+    rawTransaction: raw,
+    hash: keccak256(raw),
+  });
+}
+
+/** The chain gateway's receipt for `raw`, with one confirmation. */
+async function deliverReceipt(
+  id: string,
+  raw: Hex,
+  outcome: Pick<PayloadInput<'keel.receipt.v1'>, 'status' | 'blockNumber' | 'gasUsed' | 'revert'>,
+): Promise<void> {
+  await publish('keel.receipt.v1', id, {
+    operationId: id,
+    transactionIndex: 0,
+    chainId: CHAIN_ID,
+    hash: keccak256(raw),
+    confirmations: 1,
+    ...outcome,
+  });
+}
+
 beforeAll(async () => {
   [db, kafka] = await Promise.all([
     createTestDatabase({ prefix: 'engine' }),
@@ -202,13 +259,7 @@ describe('execution engine pipeline', () => {
     expect(compliance.payload.transfer).toEqual({ from: account.address, to: holder, amount: '5' });
     expect(eventsOf('keel.signature.requested.v1', id)).toHaveLength(0);
 
-    await publish('keel.compliance.result.v1', id, {
-      operationId: id,
-      transactionIndex: 0,
-      allowed: true,
-      modules: [{ module: 'identity-registry', passed: true }],
-      gasEstimate: '50000',
-    });
+    await passCompliance(id, '50000', [{ module: 'identity-registry', passed: true }]);
     const sigReq = await next('keel.signature.requested.v1', id);
     expect(sigReq.payload).toMatchObject({
       gasLimit: '62500',
@@ -217,16 +268,7 @@ describe('execution engine pipeline', () => {
     });
 
     const raw = await sign(sigReq, 0);
-    await publish('keel.signature.result.v1', id, {
-      outcome: 'signed',
-      operationId: id,
-      transactionIndex: 0,
-      chainId: CHAIN_ID,
-      signer: account.address,
-      nonce: '0',
-      rawTransaction: raw,
-      hash: keccak256(raw),
-    });
+    await deliverSigned(id, raw, 0);
     const broadcast = await next('keel.broadcast.requested.v1', id);
     expect(broadcast.payload).toMatchObject({
       hash: keccak256(raw),
@@ -234,16 +276,7 @@ describe('execution engine pipeline', () => {
       nonce: '0',
     });
 
-    await publish('keel.receipt.v1', id, {
-      operationId: id,
-      transactionIndex: 0,
-      chainId: CHAIN_ID,
-      hash: keccak256(raw),
-      status: 'success',
-      blockNumber: '12',
-      confirmations: 1,
-      gasUsed: '48000',
-    });
+    await deliverReceipt(id, raw, { status: 'success', blockNumber: '12', gasUsed: '48000' });
     const done = await until(id, 'COMPLETED');
     expect(done.history.map((h) => h.status)).toEqual([
       'RECEIVED',
@@ -297,27 +330,13 @@ describe('execution engine pipeline', () => {
   });
 
   it('refuses a signed payload whose calldata differs from the prepared call; nothing is broadcast', async () => {
-    const id = await submit('token.mint', { asset, to: holder, amount: '9' });
-    await next('keel.compliance.requested.v1', id);
-    await publish('keel.compliance.result.v1', id, {
-      operationId: id,
-      transactionIndex: 0,
-      allowed: true,
-      modules: [],
-      gasEstimate: '60000',
-    });
-    const sigReq = await next('keel.signature.requested.v1', id);
+    const { id, sigReq } = await submitToSigning(
+      'token.mint',
+      { asset, to: holder, amount: '9' },
+      '60000',
+    );
     const raw = await sign(sigReq, 1, { data: '0xdeadbeef' });
-    await publish('keel.signature.result.v1', id, {
-      outcome: 'signed',
-      operationId: id,
-      transactionIndex: 0,
-      chainId: CHAIN_ID,
-      signer: account.address,
-      nonce: '1',
-      rawTransaction: raw,
-      hash: keccak256(raw),
-    });
+    await deliverSigned(id, raw, 1);
     const failed = await until(id, 'FAILED');
     expect(failed.subStatus).toBe('PAYLOAD_MISMATCH');
     expect(JSON.stringify(failed.error)).toContain('calldata');
@@ -333,36 +352,17 @@ describe('execution engine pipeline', () => {
     });
     expect((await until(rejectedId, 'FAILED')).subStatus).toBe('REQUEST_REJECTED');
 
-    const id = await submit('token.transfer', { asset, to: holder, amount: '1' });
-    await next('keel.compliance.requested.v1', id);
-    await publish('keel.compliance.result.v1', id, {
-      operationId: id,
-      transactionIndex: 0,
-      allowed: true,
-      modules: [],
-      gasEstimate: '50000',
-    });
-    const sigReq = await next('keel.signature.requested.v1', id);
+    const { id, sigReq } = await submitToSigning(
+      'token.transfer',
+      { asset, to: holder, amount: '1' },
+      '50000',
+    );
     const raw = await sign(sigReq, 2);
-    await publish('keel.signature.result.v1', id, {
-      outcome: 'signed',
-      operationId: id,
-      transactionIndex: 0,
-      chainId: CHAIN_ID,
-      signer: account.address,
-      nonce: '2',
-      rawTransaction: raw,
-      hash: keccak256(raw),
-    });
+    await deliverSigned(id, raw, 2);
     await next('keel.broadcast.requested.v1', id);
-    await publish('keel.receipt.v1', id, {
-      operationId: id,
-      transactionIndex: 0,
-      chainId: CHAIN_ID,
-      hash: keccak256(raw),
+    await deliverReceipt(id, raw, {
       status: 'reverted',
       blockNumber: '20',
-      confirmations: 1,
       revert: {
         selector: '0x12345678',
         reason: 'ComplianceModuleRejected(MaxBalanceModule, MaxBalanceExceeded(100))',
@@ -374,31 +374,17 @@ describe('execution engine pipeline', () => {
   });
 
   it('resumes after SIGKILL: a signature delivered while the engine is down is applied once after restart', async () => {
-    const id = await submit('token.transfer', { asset, to: holder, amount: '3' });
-    await next('keel.compliance.requested.v1', id);
-    await publish('keel.compliance.result.v1', id, {
-      operationId: id,
-      transactionIndex: 0,
-      allowed: true,
-      modules: [],
-      gasEstimate: '50000',
-    });
-    const sigReq = await next('keel.signature.requested.v1', id);
+    const { id, sigReq } = await submitToSigning(
+      'token.transfer',
+      { asset, to: holder, amount: '3' },
+      '50000',
+    );
     expect((await view(id)).status).toBe('SIGNING');
 
     engine.kill('SIGKILL');
     await engine.exited;
     const raw = await sign(sigReq, 3);
-    const signed = await publish('keel.signature.result.v1', id, {
-      outcome: 'signed',
-      operationId: id,
-      transactionIndex: 0,
-      chainId: CHAIN_ID,
-      signer: account.address,
-      nonce: '3',
-      rawTransaction: raw,
-      hash: keccak256(raw),
-    });
+    const signed = await deliverSigned(id, raw, 3);
     // The same event delivered twice (a producer retry): the inbox makes the copy a no-op.
     await bus.publishEvents([{ topic: 'keel.signature.result.v1', event: signed }]);
 
@@ -406,15 +392,7 @@ describe('execution engine pipeline', () => {
     await engineReady();
     const broadcast = await next('keel.broadcast.requested.v1', id);
     expect(broadcast.payload.hash).toBe(keccak256(raw));
-    await publish('keel.receipt.v1', id, {
-      operationId: id,
-      transactionIndex: 0,
-      chainId: CHAIN_ID,
-      hash: keccak256(raw),
-      status: 'success',
-      blockNumber: '30',
-      confirmations: 1,
-    });
+    await deliverReceipt(id, raw, { status: 'success', blockNumber: '30' });
     const done = await until(id, 'COMPLETED');
     expect(done.history.filter((h) => h.status === 'BROADCASTING')).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 1_000));
@@ -430,16 +408,11 @@ describe('execution engine pipeline', () => {
   ] as const)(
     'refuses a signed payload with a tampered %s between signing and broadcast: PAYLOAD_MISMATCH, nothing broadcast',
     async (field, tamper) => {
-      const id = await submit('token.mint', { asset, to: holder, amount: '11' });
-      await next('keel.compliance.requested.v1', id);
-      await publish('keel.compliance.result.v1', id, {
-        operationId: id,
-        transactionIndex: 0,
-        allowed: true,
-        modules: [],
-        gasEstimate: '60000',
-      });
-      const req = await next('keel.signature.requested.v1', id);
+      const { id, sigReq: req } = await submitToSigning(
+        'token.mint',
+        { asset, to: holder, amount: '11' },
+        '60000',
+      );
       const signer = privateKeyToAccount('key' in tamper ? tamper.key : accountKey);
       const raw = await signer.signTransaction({
         type: 'eip1559',
@@ -452,16 +425,7 @@ describe('execution engine pipeline', () => {
         maxFeePerGas: 2_000_000_000n,
         maxPriorityFeePerGas: 1_000_000_000n,
       });
-      await publish('keel.signature.result.v1', id, {
-        outcome: 'signed',
-        operationId: id,
-        transactionIndex: 0,
-        chainId: CHAIN_ID,
-        signer: account.address,
-        nonce: '40',
-        rawTransaction: raw,
-        hash: keccak256(raw),
-      });
+      await deliverSigned(id, raw, 40);
       const failed = await until(id, 'FAILED');
       expect(failed.subStatus).toBe('PAYLOAD_MISMATCH');
       const mismatches = (failed.error?.details as { mismatches: { field: string }[] }).mismatches;
@@ -483,13 +447,7 @@ describe('execution engine pipeline', () => {
       code: 'CANCELLED',
       details: { requestedBy: 'apikey:k1', previousStatus: 'PREPARING' },
     });
-    await publish('keel.compliance.result.v1', id, {
-      operationId: id,
-      transactionIndex: 0,
-      allowed: true,
-      modules: [],
-      gasEstimate: '50000',
-    });
+    await passCompliance(id, '50000');
     // Cancelling again answers the same view.
     expect(((await (await cancel(id)).json()) as OperationView).status).toBe('CANCELLED');
     await waitUntil('CANCELLED status event', async () =>
@@ -501,16 +459,11 @@ describe('execution engine pipeline', () => {
   });
 
   it('refuses to cancel from SIGNING on with 409 OPERATION_NOT_CANCELLABLE; unknown or foreign ids are 404', async () => {
-    const id = await submit('token.transfer', { asset, to: holder, amount: '4' });
-    await next('keel.compliance.requested.v1', id);
-    await publish('keel.compliance.result.v1', id, {
-      operationId: id,
-      transactionIndex: 0,
-      allowed: true,
-      modules: [],
-      gasEstimate: '50000',
-    });
-    await next('keel.signature.requested.v1', id);
+    const { id } = await submitToSigning(
+      'token.transfer',
+      { asset, to: holder, amount: '4' },
+      '50000',
+    );
     const refused = await cancel(id);
     expect(refused.status).toBe(409);
     const body = problemSchema.parse(await refused.json());
