@@ -71,36 +71,29 @@ export class OutboxRelay {
 
   /** Relays one batch; returns how many events were published. */
   async relayOnce(): Promise<number> {
+    // An idle relay pays one indexed read, outside any transaction.
+    const candidates = (await this.options.dataSource.query(
+      `SELECT partition_key FROM keel_outbox WHERE sent_at IS NULL
+       GROUP BY partition_key ORDER BY min(id) LIMIT $1`,
+      [this.maxKeys],
+    )) as { partition_key: string }[];
+    if (candidates.length === 0) return 0;
     const runner = this.options.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      await runner.startTransaction('READ COMMITTED');
+      // READ COMMITTED is PostgreSQL's default: no SET TRANSACTION round trip.
+      await runner.startTransaction();
       let selected: string[] = [];
       try {
-        const candidates = (await runner.query(
-          `SELECT partition_key FROM keel_outbox WHERE sent_at IS NULL
-           GROUP BY partition_key ORDER BY min(id) LIMIT $1`,
-          [this.maxKeys],
-        )) as { partition_key: string }[];
-        if (candidates.length === 0) {
-          await runner.commitTransaction();
-          return 0;
-        }
-        const claimed = (
-          (await runner.query(
-            `SELECT k FROM unnest($2::text[]) AS k WHERE pg_try_advisory_xact_lock($1::int, hashtext(k))`,
-            [LOCK_NS_OUTBOX_RELAY, candidates.map((c) => c.partition_key)],
-          )) as { k: string }[]
-        ).map((r) => r.k);
-        if (claimed.length === 0) {
-          await runner.commitTransaction();
-          return 0;
-        }
+        // Claims the keys no other relay holds and locks their unsent rows, in one statement
+        // (ARRAY(...) is evaluated once, before the rows are read: every claim precedes the scan).
         const rows = (await runner.query(
           `SELECT id, topic, partition_key, event FROM keel_outbox
-           WHERE sent_at IS NULL AND partition_key = ANY($1::text[])
-           ORDER BY id LIMIT $2 FOR UPDATE`,
-          [claimed, this.batchSize],
+           WHERE sent_at IS NULL AND partition_key = ANY(ARRAY(
+             SELECT k FROM unnest($2::text[]) AS k WHERE pg_try_advisory_xact_lock($1::int, hashtext(k))
+           ))
+           ORDER BY id LIMIT $3 FOR UPDATE`,
+          [LOCK_NS_OUTBOX_RELAY, candidates.map((c) => c.partition_key), this.batchSize],
         )) as OutboxRow[];
         selected = rows.map((r) => r.id);
         if (rows.length > 0) {

@@ -179,6 +179,33 @@ describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka 
     ).rejects.toThrow(/invalid payload/);
   });
 
+  it("writes a transaction's events before its COMMIT; a rolled-back savepoint drops only its own", async () => {
+    const op = `op-${randomUUID()}`;
+    await ds.transaction(async (manager) => {
+      const outbox = new TransactionOutbox(manager, { organizationId: ORG, correlationId: op });
+      await outbox.publish(TOPIC, acceptedPayload(op, 0));
+      await expect(
+        manager.transaction(async (inner) => {
+          await new TransactionOutbox(inner, { organizationId: ORG, correlationId: op }).publish(
+            TOPIC,
+            acceptedPayload(op, 1),
+          );
+          throw new Error('inner step failed');
+        }),
+      ).rejects.toThrow('inner step failed');
+      await outbox.publish(TOPIC, acceptedPayload(op, 2));
+      // The savepoint wrote the events before it (seq 0); seq 2 waits for the COMMIT.
+      expect(
+        await manager.query(`SELECT 1 FROM keel_outbox WHERE partition_key = $1`, [op]),
+      ).toHaveLength(1);
+    });
+    const rows = await ds.query<{ seq: number }[]>(
+      `SELECT (event->'payload'->'params'->>'seq')::int AS seq FROM keel_outbox WHERE partition_key = $1 ORDER BY id`,
+      [op],
+    );
+    expect(rows.map((r) => r.seq)).toEqual([0, 2]);
+  });
+
   it('makes a duplicate delivery a no-op, also when two deliveries race', async () => {
     const [event] = await writeEvents([`op-${randomUUID()}`]);
     const handler = withInbox(ds, effectHandler('race'));
