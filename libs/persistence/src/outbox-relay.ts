@@ -72,11 +72,11 @@ export class OutboxRelay {
   /** Relays one batch; returns how many events were published. */
   async relayOnce(): Promise<number> {
     // An idle relay pays one indexed read, outside any transaction.
-    const candidates = (await this.options.dataSource.query(
+    const candidates = await this.options.dataSource.query<{ partition_key: string }[]>(
       `SELECT partition_key FROM keel_outbox WHERE sent_at IS NULL
        GROUP BY partition_key ORDER BY min(id) LIMIT $1`,
       [this.maxKeys],
-    )) as { partition_key: string }[];
+    );
     if (candidates.length === 0) return 0;
     const runner = this.options.dataSource.createQueryRunner();
     await runner.connect();
