@@ -1,53 +1,24 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { EventBus, KafkaBusDriver, type Subscription } from '@keel/bus';
+import type { EventBus } from '@keel/bus';
 import { serializeUnsignedTransaction, signingHashOf } from '@keel/chain';
-import type { KeelEvent } from '@keel/events';
-import { createLogger } from '@keel/telemetry';
-import {
-  createTestDatabase,
-  freePort,
-  type KafkaMockHandle,
-  startKafkaMock,
-  TEST_INTERNAL_TOKEN,
-  type TestDatabaseHandle,
-  testInternalHeaders,
-} from '@keel/testing';
+import { testInternalHeaders } from '@keel/testing';
 import { type Hex, recoverAddress, recoverMessageAddress, recoverTypedDataAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningKeyGuardian, startKeyGuardian } from './bootstrap';
-import { loadKeyGuardianConfig } from './config';
+import type { RunningKeyGuardian } from './bootstrap';
 import { EnvelopeCipher } from './keystore/envelope-cipher';
 import { KeystoreRepository } from './keystore/keystore.repository';
 import type { CustodyPolicy } from './policy/custody-policy';
 import { LocalKeystoreSigner } from './signer/local-keystore.signer';
 import { SignerError } from './signer/unified-signer';
+import { type KeyGuardianStack, startKeyGuardianStack } from './test-support/key-guardian-stack';
 
 const ORG = 'org-kg';
 // anvil's first development key: public, used only to prove it never reaches a log.
 const KNOWN_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80' as Hex;
-const masterKey = randomBytes(32).toString('hex');
 
-let db: TestDatabaseHandle;
-let kafka: KafkaMockHandle;
+let stack: KeyGuardianStack;
 let kg: RunningKeyGuardian;
 let client: EventBus;
-let sub: Subscription;
-const logLines: string[] = [];
-const results = new Map<string, KeelEvent<'keel.key.sign.result.v1'>[]>();
-
-async function resultFor(
-  requestId: string,
-  count = 1,
-  timeoutMs = 30_000,
-): Promise<KeelEvent<'keel.key.sign.result.v1'>[]> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const got = results.get(requestId) ?? [];
-    if (got.length >= count) return got;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no key.sign.result for ${requestId}`);
-}
 
 function unsignedTx(nonce = 0, chainId = 31337, value = 1n): Hex {
   return serializeUnsignedTransaction({
@@ -63,24 +34,6 @@ function unsignedTx(nonce = 0, chainId = 31337, value = 1n): Hex {
 }
 
 beforeAll(async () => {
-  [db, kafka] = await Promise.all([
-    createTestDatabase({ prefix: 'key_guardian' }),
-    startKafkaMock(),
-  ]);
-  const config = loadKeyGuardianConfig({
-    KEEL_DATABASE_URL: db.url,
-    KEEL_KEYSTORE_MASTER_KEY: masterKey,
-    KEEL_BUS_DRIVER: 'kafka',
-    KEEL_KAFKA_BROKERS: kafka.bootstrapServers,
-    KEEL_HTTP_PORT: String(await freePort()),
-    KEEL_INTERNAL_TOKEN: TEST_INTERNAL_TOKEN,
-    KEEL_LOG_LEVEL: 'debug',
-  });
-  const logger = createLogger({
-    service: 'key-guardian',
-    level: 'debug',
-    destination: { write: (l: string) => void logLines.push(l) },
-  });
   // Today's custodian policy allows everything; this one holds 1 ETH or more, as issue 7's limits will.
   const holdLarge: CustodyPolicy = {
     evaluate: async (req) =>
@@ -88,26 +41,18 @@ beforeAll(async () => {
         ? { kind: 'hold', approvalId: `approval-${req.requestId}`, reason: 'amount over limit' }
         : { kind: 'allow' },
   };
-  kg = await startKeyGuardian(config, { logger, policy: holdLarge });
-  client = new EventBus(new KafkaBusDriver({ brokers: kafka.brokers, clientId: 'kg-test' }));
-  sub = await client.subscribe({
-    group: 'kg-test',
-    handlers: {
-      'keel.key.sign.result.v1': async (event) => {
-        const list = results.get(event.payload.requestId) ?? [];
-        list.push(event);
-        results.set(event.payload.requestId, list);
-      },
-    },
+  stack = await startKeyGuardianStack({
+    databasePrefix: 'key_guardian',
+    bus: 'kafka',
+    clientGroup: 'kg-test',
+    env: { KEEL_LOG_LEVEL: 'debug' },
+    policy: holdLarge,
   });
-  await sub.ready;
+  ({ kg, client } = stack);
 });
 
 afterAll(async () => {
-  await sub?.stop();
-  await client?.close();
-  await kg?.close();
-  await Promise.all([db?.drop(), kafka?.stop()]);
+  await stack?.stop();
 });
 
 describe('key-guardian', () => {
@@ -172,7 +117,7 @@ describe('key-guardian', () => {
       },
       { organizationId: ORG, correlationId: 'op-1' },
     );
-    const [first] = await resultFor(requestId);
+    const [first] = await stack.resultFor(requestId);
     expect(first?.payload.outcome).toBe('signed');
     if (first?.payload.outcome !== 'signed') return;
     expect(first.causationId).toBe(event.id);
@@ -197,7 +142,7 @@ describe('key-guardian', () => {
       },
       { organizationId: ORG, correlationId: 'op-1' },
     );
-    const two = await resultFor(requestId, 2);
+    const two = await stack.resultFor(requestId, 2);
     expect(two[1]?.payload).toEqual(first.payload);
     // Another payload under the same request id is refused.
     await client.publish(
@@ -211,12 +156,12 @@ describe('key-guardian', () => {
       },
       { organizationId: ORG, correlationId: 'op-1' },
     );
-    const three = await resultFor(requestId, 3);
+    const three = await stack.resultFor(requestId, 3);
     expect(three[2]?.payload.outcome === 'refused' && three[2].payload.error.code).toBe(
       'REQUEST_ID_REUSED',
     );
     await new Promise((r) => setTimeout(r, 500));
-    expect(results.get(requestId)).toHaveLength(3);
+    expect(stack.results.get(requestId)).toHaveLength(3);
   });
 
   it('refuses an unknown wallet, a chain mismatch and malformed bytes with typed errors', async () => {
@@ -233,7 +178,7 @@ describe('key-guardian', () => {
         { requestId, operationId: 'op-2', signer, chainId, unsignedTransaction: unsigned },
         { organizationId: ORG, correlationId: 'op-2' },
       );
-      const [r] = await resultFor(requestId);
+      const [r] = await stack.resultFor(requestId);
       expect(r?.payload.outcome === 'refused' && r.payload.error.code).toBe(code);
     }
   });
@@ -252,7 +197,7 @@ describe('key-guardian', () => {
       organizationId: ORG,
       correlationId: 'op-3',
     });
-    const [held] = await resultFor(requestId);
+    const [held] = await stack.resultFor(requestId);
     expect(held?.payload).toEqual({
       outcome: 'pending-approval',
       requestId,
@@ -263,7 +208,7 @@ describe('key-guardian', () => {
       organizationId: ORG,
       correlationId: 'op-3',
     });
-    const [, again] = await resultFor(requestId, 2);
+    const [, again] = await stack.resultFor(requestId, 2);
     expect(again?.payload).toEqual(held?.payload);
   });
 
@@ -300,10 +245,10 @@ describe('key-guardian', () => {
   });
 
   it('wrote no key material to its logs', () => {
-    const all = logLines.join('\n').toLowerCase();
-    expect(logLines.length).toBeGreaterThan(3);
+    const all = stack.logLines.join('\n').toLowerCase();
+    expect(stack.logLines.length).toBeGreaterThan(3);
     expect(all).toContain('signing request handled');
     expect(all).not.toContain(KNOWN_KEY.slice(2));
-    expect(all).not.toContain(masterKey.toLowerCase());
+    expect(all).not.toContain(stack.masterKey.toLowerCase());
   });
 });

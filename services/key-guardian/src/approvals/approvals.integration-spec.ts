@@ -1,25 +1,16 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { ITokenAbi } from '@keel/abi';
-import { EventBus, InProcessBroker, InProcessBusDriver, type Subscription } from '@keel/bus';
+import type { EventBus } from '@keel/bus';
 import { parseUnsignedTransaction, serializeUnsignedTransaction, signingHashOf } from '@keel/chain';
-import type { KeelEvent } from '@keel/events';
 import { inTransaction } from '@keel/persistence';
-import { createLogger } from '@keel/telemetry';
-import {
-  createTestDatabase,
-  freePort,
-  TEST_INTERNAL_TOKEN,
-  type TestDatabaseHandle,
-  testInternalHeaders,
-  waitUntil,
-} from '@keel/testing';
+import { testInternalHeaders, waitUntil } from '@keel/testing';
 import { type Address, encodeFunctionData, type Hex, recoverAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningKeyGuardian, startKeyGuardian } from '../bootstrap';
-import { loadKeyGuardianConfig } from '../config';
+import type { RunningKeyGuardian } from '../bootstrap';
 import { SigningRequestRepository } from '../keystore/signing-request.repository';
 import { WalletCustodyPolicy } from '../policy/custody-policy';
 import { PolicyRepository } from '../policy/policy.repository';
+import { type KeyGuardianStack, startKeyGuardianStack } from '../test-support/key-guardian-stack';
 import { ApprovalRepository } from './approval.repository';
 
 const ORG = 'org-policy';
@@ -27,24 +18,11 @@ const TOKEN = '0x5FbDB2315678afecb367f032d93F642f64180aa3' as Address;
 const ALLOWED = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' as Address;
 const STRANGER = '0x90F79bf6EB2c4f870365E785982E1f101E93b906' as Address;
 const [A, B, C] = ['apikey:approver-a', 'apikey:approver-b', 'user:approver-c'];
-const masterKey = randomBytes(32).toString('hex');
 
-let db: TestDatabaseHandle;
+let stack: KeyGuardianStack;
 let kg: RunningKeyGuardian;
 let client: EventBus;
-let sub: Subscription;
-const logLines: string[] = [];
-const results = new Map<string, KeelEvent<'keel.key.sign.result.v1'>[]>();
 let nonce = 0;
-
-async function resultFor(requestId: string, count = 1) {
-  let got: KeelEvent<'keel.key.sign.result.v1'>[] = [];
-  await waitUntil(`key.sign.result #${count} for ${requestId}`, async () => {
-    got = results.get(requestId) ?? [];
-    return got.length >= count;
-  });
-  return got;
-}
 
 function transfer(to: Address, amount: bigint): Hex {
   return serializeUnsignedTransaction({
@@ -94,7 +72,7 @@ async function requestSignature(wallet: Address, unsigned: Hex, org = ORG) {
     { requestId, operationId, signer: wallet, chainId: 31337, unsignedTransaction: unsigned },
     { organizationId: org, correlationId: operationId },
   );
-  const [first] = await resultFor(requestId);
+  const [first] = await stack.resultFor(requestId);
   return { requestId, operationId, result: first!.payload };
 }
 
@@ -109,41 +87,17 @@ const decide = (id: string, subjectId: string, decision: 'approve' | 'reject', o
 const quorum = { approvers: [A, B, C], required: 2, timeoutSeconds: 600 };
 
 beforeAll(async () => {
-  db = await createTestDatabase({ prefix: 'kg_approvals' });
-  const broker = new InProcessBroker();
-  const config = loadKeyGuardianConfig({
-    KEEL_DATABASE_URL: db.url,
-    KEEL_KEYSTORE_MASTER_KEY: masterKey,
-    KEEL_BUS_DRIVER: 'in-process',
-    KEEL_HTTP_PORT: String(await freePort()),
-    KEEL_INTERNAL_TOKEN: TEST_INTERNAL_TOKEN,
-    KEEL_APPROVAL_POLL_INTERVAL_MS: '200',
+  stack = await startKeyGuardianStack({
+    databasePrefix: 'kg_approvals',
+    bus: 'in-process',
+    clientGroup: 'kg-approvals-test',
+    env: { KEEL_APPROVAL_POLL_INTERVAL_MS: '200' },
   });
-  const logger = createLogger({
-    service: 'key-guardian',
-    level: 'debug',
-    destination: { write: (l: string) => void logLines.push(l) },
-  });
-  kg = await startKeyGuardian(config, { logger, broker });
-  client = new EventBus(new InProcessBusDriver(broker));
-  sub = await client.subscribe({
-    group: 'kg-approvals-test',
-    handlers: {
-      'keel.key.sign.result.v1': async (event) => {
-        const list = results.get(event.payload.requestId) ?? [];
-        list.push(event);
-        results.set(event.payload.requestId, list);
-      },
-    },
-  });
-  await sub.ready;
+  ({ kg, client } = stack);
 });
 
 afterAll(async () => {
-  await sub?.stop();
-  await client?.close();
-  await kg?.close();
-  await db?.drop();
+  await stack?.stop();
 });
 
 describe('wallet policy API', () => {
@@ -249,14 +203,14 @@ describe('custodian policy on sign requests', () => {
       recorded: false,
       approval: { status: 'pending', approvals: 1 },
     });
-    expect(results.get(held.requestId)).toHaveLength(1);
+    expect(stack.results.get(held.requestId)).toHaveLength(1);
 
     const second = await decide(approvalId, B, 'approve');
     expect(second.body).toMatchObject({
       recorded: true,
       approval: { status: 'approved', approvals: 2 },
     });
-    const [, settled] = await resultFor(held.requestId, 2);
+    const [, settled] = await stack.resultFor(held.requestId, 2);
     expect(settled?.payload.outcome).toBe('signed');
     if (settled?.payload.outcome !== 'signed') return;
     expect(settled.correlationId).toBe(held.operationId);
@@ -326,7 +280,7 @@ describe('custodian policy on sign requests', () => {
     if (held.result.outcome !== 'pending-approval') throw new Error('expected a hold');
     await decide(held.result.approvalId, A, 'approve');
     await decide(held.result.approvalId, B, 'approve');
-    expect((await resultFor(held.requestId, 2))[1]?.payload.outcome).toBe('signed');
+    expect((await stack.resultFor(held.requestId, 2))[1]?.payload.outcome).toBe('signed');
     const repriced = serializeUnsignedTransaction({
       ...call,
       maxFeePerGas: 3_000_000_000n,
@@ -355,7 +309,7 @@ describe('custodian policy on sign requests', () => {
     if (held.result.outcome !== 'pending-approval') return;
     const r = await decide(held.result.approvalId, C, 'reject');
     expect(r.body).toMatchObject({ recorded: true, approval: { status: 'rejected' } });
-    const [, refused] = await resultFor(held.requestId, 2);
+    const [, refused] = await stack.resultFor(held.requestId, 2);
     expect(refused?.payload.outcome === 'refused' && refused.payload.error.code).toBe(
       'BLOCKED_BY_POLICY',
     );
@@ -411,7 +365,7 @@ describe('custodian policy on sign requests', () => {
     const held = await requestSignature(wallet, transfer(ALLOWED, 2n));
     expect(held.result.outcome).toBe('pending-approval');
     if (held.result.outcome !== 'pending-approval') return;
-    const [, refused] = await resultFor(held.requestId, 2);
+    const [, refused] = await stack.resultFor(held.requestId, 2);
     expect(refused?.payload.outcome === 'refused' && refused.payload.error.code).toBe(
       'APPROVAL_TIMEOUT',
     );
@@ -479,7 +433,7 @@ describe('custodian policy on sign requests', () => {
   });
 
   it('wrote no key material to its logs', () => {
-    expect(logLines.join('\n')).not.toContain(masterKey);
-    expect(logLines.join('\n')).toContain('approval quorum reached');
+    expect(stack.logLines.join('\n')).not.toContain(stack.masterKey);
+    expect(stack.logLines.join('\n')).toContain('approval quorum reached');
   });
 });
