@@ -1,32 +1,16 @@
-import { EventBus, KafkaBusDriver } from '@keel/bus';
 import type { KeelEvent } from '@keel/events';
 import { problemSchema } from '@keel/operations';
-import type { RunningService } from '@keel/service-runtime';
-import {
-  createTestDatabase,
-  freePort,
-  type KafkaMockHandle,
-  type ManagedProcess,
-  startKafkaMock,
-  startProcess,
-  TEST_INTERNAL_TOKEN,
-  type TestDatabaseHandle,
-  waitUntil,
-} from '@keel/testing';
+import { waitUntil } from '@keel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway } from './bootstrap';
+import { type GatewayStack, startGatewayStack } from './test-support/gateway-stack';
 
 // The gateway in this process; request controls as its own process; Kafka mock cluster.
 const ADMIN_KEY = `keel_admin0001_${'s'.repeat(43)}`;
 const asset = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 const holder = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 
-let db: TestDatabaseHandle;
-let kafka: KafkaMockHandle;
-let requestControls: ManagedProcess;
-let gateway: RunningService;
+let stack: GatewayStack;
 let base: string;
-let observer: EventBus;
 const seen: KeelEvent<'keel.operation.accepted.v1' | 'keel.operation.rejected.v1'>[] = [];
 
 async function api(path: string, init: RequestInit & { key?: string | null } = {}) {
@@ -64,60 +48,25 @@ async function createKey(body: Record<string, unknown>): Promise<string> {
 }
 
 beforeAll(async () => {
-  [db, kafka] = await Promise.all([
-    createTestDatabase({ prefix: 'gateway' }),
-    startKafkaMock({ brokers: 1 }),
-  ]);
-  const rcPort = await freePort();
-  requestControls = startProcess({
-    entry: 'services/request-controls/src/main.ts',
-    name: 'request-controls',
-    env: {
-      KEEL_DATABASE_URL: db.url,
-      KEEL_HTTP_PORT: String(rcPort),
-      KEEL_KAFKA_BROKERS: kafka.bootstrapServers,
-      KEEL_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
-      KEEL_BOOTSTRAP_ORGANIZATION: 'org-a',
-      KEEL_LOG_LEVEL: 'warn',
+  stack = await startGatewayStack({
+    databases: { requestControls: 'gateway' },
+    admin: { adminKey: ADMIN_KEY, organization: 'org-a' },
+    serviceLogLevel: 'warn',
+    gatewayEnv: { KEEL_HTTP_BODY_LIMIT_BYTES: '16384' },
+    client: {
+      clientId: 'observer',
+      group: 'gateway-spec-observer',
+      handlers: {
+        'keel.operation.accepted.v1': async (e) => void seen.push(e),
+        'keel.operation.rejected.v1': async (e) => void seen.push(e),
+      },
     },
   });
-  await waitUntil(
-    'request-controls',
-    async () => (await fetch(`http://127.0.0.1:${rcPort}/health/ready`)).ok,
-    {
-      timeoutMs: 60_000,
-    },
-  );
-  gateway = await startGateway({
-    KEEL_HTTP_PORT: String(await freePort()),
-    KEEL_INTERNAL_TOKEN: TEST_INTERNAL_TOKEN,
-    KEEL_KAFKA_BROKERS: kafka.bootstrapServers,
-    KEEL_REQUEST_CONTROLS_URL: `http://127.0.0.1:${rcPort}`,
-    KEEL_EXECUTION_ENGINE_URL: 'http://127.0.0.1:9',
-    KEEL_COMPLIANCE_SIMULATOR_URL: 'http://127.0.0.1:9',
-    KEEL_HTTP_BODY_LIMIT_BYTES: '16384',
-    KEEL_LOG_LEVEL: 'silent',
-  });
-  base = gateway.url;
-  observer = new EventBus(
-    new KafkaBusDriver({ brokers: kafka.brokers, clientId: 'observer', kafkaLogLevel: 'nothing' }),
-  );
-  const sub = await observer.subscribe({
-    group: 'gateway-spec-observer',
-    handlers: {
-      'keel.operation.accepted.v1': async (e) => void seen.push(e),
-      'keel.operation.rejected.v1': async (e) => void seen.push(e),
-    },
-  });
-  await sub.ready;
+  base = stack.gateway.url;
 }, 120_000);
 
 afterAll(async () => {
-  await observer?.close();
-  await gateway?.close();
-  await requestControls?.stop();
-  await kafka?.stop();
-  await db?.drop();
+  await stack?.stop();
 });
 
 describe('POST /api/v1/operations', () => {

@@ -1,20 +1,8 @@
-import { EventBus, KafkaBusDriver } from '@keel/bus';
 import { createEvent, type KeelEvent } from '@keel/events';
 import { type OperationList, type OperationView, problemSchema } from '@keel/operations';
-import type { RunningService } from '@keel/service-runtime';
-import {
-  createTestDatabase,
-  freePort,
-  type KafkaMockHandle,
-  type ManagedProcess,
-  startKafkaMock,
-  startProcess,
-  TEST_INTERNAL_TOKEN,
-  type TestDatabaseHandle,
-  waitUntil,
-} from '@keel/testing';
+import { waitUntil } from '@keel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway } from './bootstrap';
+import { type GatewayStack, startGatewayStack } from './test-support/gateway-stack';
 
 // HTTP reads over the real journal: gateway (this process), request controls and
 // the execution engine (processes), Kafka mock. The suite answers compliance.
@@ -24,22 +12,9 @@ const asset = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 const holder = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 const signer = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
 
-let rcDb: TestDatabaseHandle;
-let engineDb: TestDatabaseHandle;
-let kafka: KafkaMockHandle;
-const processes: ManagedProcess[] = [];
-let gateway: RunningService;
+let stack: GatewayStack;
 let base: string;
-let bus: EventBus;
 const complianceRequests: KeelEvent<'keel.compliance.requested.v1'>[] = [];
-
-async function ready(name: string, port: number, proc: ManagedProcess) {
-  await waitUntil(name, async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok, {
-    timeoutMs: 120_000,
-  }).catch((err: unknown) => {
-    throw new Error(`${(err as Error).message}\n${proc.output().slice(-3000)}`);
-  });
-}
 
 function api(path: string, init: RequestInit & { key?: string } = {}) {
   const headers = new Headers(init.headers);
@@ -64,83 +39,27 @@ async function getOp(id: string): Promise<OperationView> {
 }
 
 beforeAll(async () => {
-  [rcDb, engineDb, kafka] = await Promise.all([
-    createTestDatabase({ prefix: 'flow_rc' }),
-    createTestDatabase({ prefix: 'flow_engine' }),
-    startKafkaMock({ brokers: 1 }),
-  ]);
-  const [rcPort, enginePort] = [await freePort(), await freePort()];
-  const common = { KEEL_KAFKA_BROKERS: kafka.bootstrapServers, KEEL_LOG_LEVEL: 'warn' };
-  const rc = startProcess({
-    entry: 'services/request-controls/src/main.ts',
-    name: 'request-controls',
-    env: {
-      ...common,
-      KEEL_DATABASE_URL: rcDb.url,
-      KEEL_HTTP_PORT: String(rcPort),
-      KEEL_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
-      KEEL_BOOTSTRAP_ORGANIZATION: 'org-flow',
+  stack = await startGatewayStack({
+    databases: { requestControls: 'flow_rc', engine: 'flow_engine' },
+    admin: { adminKey: ADMIN_KEY, organization: 'org-flow' },
+    serviceLogLevel: 'warn',
+    gatewayEnv: { KEEL_SSE_POLL_INTERVAL_MS: '50' },
+    client: {
+      clientId: 'flow-spec',
+      group: 'flow-spec-simulator',
+      handlers: { 'keel.compliance.requested.v1': async (e) => void complianceRequests.push(e) },
     },
   });
-  const engine = startProcess({
-    entry: 'services/execution-engine/src/main.ts',
-    name: 'execution-engine',
-    env: {
-      ...common,
-      KEEL_DATABASE_URL: engineDb.url,
-      KEEL_HTTP_PORT: String(enginePort),
-      KEEL_CHAIN_ID: '31337',
-    },
-  });
-  processes.push(rc, engine);
-  await Promise.all([
-    ready('request-controls', rcPort, rc),
-    ready('execution-engine', enginePort, engine),
-  ]);
+  base = stack.gateway.url;
   // A second organization's admin key, installed by a second request-controls start on the same database.
-  const rcPort2 = await freePort();
-  const rc2 = startProcess({
-    entry: 'services/request-controls/src/main.ts',
-    name: 'request-controls-2',
-    env: {
-      ...common,
-      KEEL_DATABASE_URL: rcDb.url,
-      KEEL_HTTP_PORT: String(rcPort2),
-      KEEL_BOOTSTRAP_ADMIN_KEY: OTHER_ORG_KEY,
-      KEEL_BOOTSTRAP_ORGANIZATION: 'org-other',
-    },
+  await stack.startRequestControls('request-controls-2', {
+    adminKey: OTHER_ORG_KEY,
+    organization: 'org-other',
   });
-  processes.push(rc2);
-  await ready('request-controls-2', rcPort2, rc2);
-
-  gateway = await startGateway({
-    KEEL_HTTP_PORT: String(await freePort()),
-    KEEL_INTERNAL_TOKEN: TEST_INTERNAL_TOKEN,
-    KEEL_KAFKA_BROKERS: kafka.bootstrapServers,
-    KEEL_REQUEST_CONTROLS_URL: `http://127.0.0.1:${rcPort}`,
-    KEEL_EXECUTION_ENGINE_URL: `http://127.0.0.1:${enginePort}`,
-    KEEL_COMPLIANCE_SIMULATOR_URL: 'http://127.0.0.1:9',
-    KEEL_SSE_POLL_INTERVAL_MS: '50',
-    KEEL_LOG_LEVEL: 'silent',
-  });
-  base = gateway.url;
-  bus = new EventBus(
-    new KafkaBusDriver({ brokers: kafka.brokers, clientId: 'flow-spec', kafkaLogLevel: 'nothing' }),
-  );
-  const sub = await bus.subscribe({
-    group: 'flow-spec-simulator',
-    handlers: { 'keel.compliance.requested.v1': async (e) => void complianceRequests.push(e) },
-  });
-  await sub.ready;
 }, 240_000);
 
 afterAll(async () => {
-  await bus?.close();
-  await gateway?.close();
-  for (const p of processes) await p.stop();
-  await kafka?.stop();
-  await engineDb?.drop();
-  await rcDb?.drop();
+  await stack?.stop();
 });
 
 async function answerCompliance(
@@ -164,7 +83,7 @@ async function answerCompliance(
       correlationId: id,
     },
   );
-  await bus.publishEvents([{ topic: 'keel.compliance.result.v1', event }]);
+  await stack.bus.publishEvents([{ topic: 'keel.compliance.result.v1', event }]);
 }
 
 describe('operations over HTTP', () => {

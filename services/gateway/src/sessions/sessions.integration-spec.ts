@@ -1,26 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { EventBus, KafkaBusDriver } from '@keel/bus';
 import type { KeelEvent } from '@keel/events';
 import { problemSchema } from '@keel/operations';
-import type { RunningService } from '@keel/service-runtime';
 import { createLogger } from '@keel/telemetry';
-import {
-  createTestDatabase,
-  freePort,
-  type KafkaMockHandle,
-  type ManagedProcess,
-  startKafkaMock,
-  startProcess,
-  TEST_INTERNAL_TOKEN,
-  type TestDatabaseHandle,
-  testInternalHeaders,
-  waitUntil,
-} from '@keel/testing';
+import { testInternalHeaders, waitUntil } from '@keel/testing';
 import { generate as totpCode } from 'otplib';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway } from '../bootstrap';
+import { type GatewayStack, startGatewayStack } from '../test-support/gateway-stack';
 
 // Gateway in this process (its log lines captured); request controls and the execution
 // engine as their own processes (their output captured); mock Kafka cluster; Postgres.
@@ -33,16 +20,10 @@ const holder = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 const PASSWORD = 'Tr0ub4dor&3-horse-battery';
 const PIN = '482913';
 
-let rcDb: TestDatabaseHandle;
-let engineDb: TestDatabaseHandle;
-let kafka: KafkaMockHandle;
-let rc: ManagedProcess;
-let engine: ManagedProcess;
-let gateway: RunningService;
+let stack: GatewayStack;
 let base: string;
 let rcUrl: string;
 let pg: Client;
-let observer: EventBus;
 const gatewayLines: string[] = [];
 const submitted: KeelEvent<'keel.operation.submitted.v1'>[] = [];
 const decided: KeelEvent<'keel.operation.accepted.v1' | 'keel.operation.rejected.v1'>[] = [];
@@ -131,96 +112,44 @@ async function expectNothingPublished(fn: () => Promise<void>) {
   expect(submitted.length).toBe(before);
 }
 
-async function ready(name: string, port: number, proc: ManagedProcess) {
-  await waitUntil(name, async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok, {
-    timeoutMs: 90_000,
-  }).catch((err: unknown) => {
-    throw new Error(`${String(err)}\n${proc.output().slice(-4000)}`);
-  });
-}
-
 beforeAll(async () => {
-  [rcDb, engineDb, kafka] = await Promise.all([
-    createTestDatabase({ prefix: 'sessions' }),
-    createTestDatabase({ prefix: 'sessions_engine' }),
-    startKafkaMock({ brokers: 1 }),
-  ]);
-  const [rcPort, enginePort] = [await freePort(), await freePort()];
-  const common = { KEEL_KAFKA_BROKERS: kafka.bootstrapServers, KEEL_LOG_LEVEL: 'debug' };
-  rc = startProcess({
-    entry: 'services/request-controls/src/main.ts',
-    name: 'request-controls',
-    env: {
-      ...common,
-      KEEL_DATABASE_URL: rcDb.url,
-      KEEL_HTTP_PORT: String(rcPort),
-      KEEL_BOOTSTRAP_ADMIN_KEY: ADMIN_A,
-      KEEL_BOOTSTRAP_ORGANIZATION: 'org-a',
-      REQUEST_CONTROLS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    },
-  });
-  engine = startProcess({
-    entry: 'services/execution-engine/src/main.ts',
-    name: 'execution-engine',
-    env: {
-      ...common,
-      KEEL_DATABASE_URL: engineDb.url,
-      KEEL_HTTP_PORT: String(enginePort),
-      KEEL_CHAIN_ID: '31337',
-    },
-  });
-  await Promise.all([
-    ready('request-controls', rcPort, rc),
-    ready('execution-engine', enginePort, engine),
-  ]);
-  rcUrl = `http://127.0.0.1:${rcPort}`;
-  pg = new Client({ connectionString: rcDb.url });
-  await pg.connect();
-  // Organization B's admin key (stored as request controls stores keys: SHA-256 of the secret).
-  await pg.query(
-    `INSERT INTO api_keys (id, organization_id, name, secret_hash, scope, roles) VALUES ($1, 'org-b', 'b admin', $2, 'read-write', '{admin}')`,
-    [ADMIN_B_ID, createHash('sha256').update(ADMIN_B_SECRET).digest()],
-  );
   const destination = new Writable({
     write(chunk: Buffer, _enc, done) {
       gatewayLines.push(chunk.toString('utf8'));
       done();
     },
   });
-  gateway = await startGateway(
-    {
-      KEEL_HTTP_PORT: String(await freePort()),
-      KEEL_INTERNAL_TOKEN: TEST_INTERNAL_TOKEN,
-      KEEL_KAFKA_BROKERS: kafka.bootstrapServers,
-      KEEL_REQUEST_CONTROLS_URL: rcUrl,
-      KEEL_EXECUTION_ENGINE_URL: `http://127.0.0.1:${enginePort}`,
-      KEEL_COMPLIANCE_SIMULATOR_URL: 'http://127.0.0.1:9',
-      KEEL_HTTP_BODY_LIMIT_BYTES: '16384',
-    },
-    createLogger({ service: 'gateway', level: 'trace', destination }),
-  );
-  base = gateway.url;
-  observer = new EventBus(
-    new KafkaBusDriver({ brokers: kafka.brokers, clientId: 'observer', kafkaLogLevel: 'nothing' }),
-  );
-  const sub = await observer.subscribe({
-    group: 'sessions-spec-observer',
-    handlers: {
-      'keel.operation.submitted.v1': async (e) => void submitted.push(e),
-      'keel.operation.accepted.v1': async (e) => void decided.push(e),
-      'keel.operation.rejected.v1': async (e) => void decided.push(e),
+  stack = await startGatewayStack({
+    databases: { requestControls: 'sessions', engine: 'sessions_engine' },
+    admin: { adminKey: ADMIN_A, organization: 'org-a' },
+    serviceLogLevel: 'debug',
+    requestControlsEnv: { REQUEST_CONTROLS_ENCRYPTION_KEY: randomBytes(32).toString('base64') },
+    gatewayEnv: { KEEL_HTTP_BODY_LIMIT_BYTES: '16384' },
+    gatewayLogger: createLogger({ service: 'gateway', level: 'trace', destination }),
+    client: {
+      clientId: 'observer',
+      group: 'sessions-spec-observer',
+      handlers: {
+        'keel.operation.submitted.v1': async (e) => void submitted.push(e),
+        'keel.operation.accepted.v1': async (e) => void decided.push(e),
+        'keel.operation.rejected.v1': async (e) => void decided.push(e),
+      },
     },
   });
-  await sub.ready;
+  base = stack.gateway.url;
+  rcUrl = stack.requestControlsUrl;
+  pg = new Client({ connectionString: stack.requestControlsDb.url });
+  await pg.connect();
+  // Organization B's admin key (stored as request controls stores keys: SHA-256 of the secret).
+  await pg.query(
+    `INSERT INTO api_keys (id, organization_id, name, secret_hash, scope, roles) VALUES ($1, 'org-b', 'b admin', $2, 'read-write', '{admin}')`,
+    [ADMIN_B_ID, createHash('sha256').update(ADMIN_B_SECRET).digest()],
+  );
 }, 180_000);
 
 afterAll(async () => {
-  await observer?.close();
-  await gateway?.close();
   await pg?.end();
-  await Promise.all([rc?.stop(), engine?.stop()]);
-  await kafka?.stop();
-  await Promise.all([rcDb?.drop(), engineDb?.drop()]);
+  await stack?.stop();
 });
 
 describe('sessions', () => {
@@ -727,7 +656,11 @@ describe('wallet verification of session writes', () => {
 
 describe('logs', () => {
   it('never contain a password, PIN, TOTP secret, backup code or token', () => {
-    const logs = [gatewayLines.join(''), rc.output(), engine.output()].join('\n');
+    const logs = [
+      gatewayLines.join(''),
+      stack.requestControls.output(),
+      stack.engine!.output(),
+    ].join('\n');
     expect(logs.length).toBeGreaterThan(1000);
     for (const s of [...secrets, `"${PIN}"`]) expect(logs).not.toContain(s);
   });
