@@ -172,9 +172,15 @@ export class OperationRepository {
       'id' | 'organizationId' | 'type' | 'params' | 'signer' | 'submittedBy'
     >,
   ): Promise<boolean> {
+    // The operation and its first history row in one statement.
     const rows: unknown[] = await m.query(
-      `INSERT INTO operations (id, organization_id, type, params, signer, submitted_by, status, sequence)
-       VALUES ($1, $2, $3, $4, $5, $6, 'RECEIVED', 0) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      `WITH created AS (
+         INSERT INTO operations (id, organization_id, type, params, signer, submitted_by, status, sequence)
+         VALUES ($1, $2, $3, $4, $5, $6, 'RECEIVED', 0) ON CONFLICT (id) DO NOTHING RETURNING id
+       ), history AS (
+         INSERT INTO operation_history (operation_id, sequence, status) SELECT id, 0, 'RECEIVED' FROM created
+       )
+       SELECT id FROM created`,
       [
         op.id,
         op.organizationId,
@@ -185,18 +191,20 @@ export class OperationRepository {
       ],
     );
     if (rows.length === 0) return false;
-    await m.query(
-      `INSERT INTO operation_history (operation_id, sequence, status) VALUES ($1, 0, 'RECEIVED')`,
-      [op.id],
-    );
     return true;
   }
 
+  /** Stores the state and its history row, in one statement. */
   async saveState(m: EntityManager, op: OperationRecord): Promise<void> {
     await m.query(
-      `UPDATE operations SET status = $2, sub_status = $3, error = $4, sequence = $5, compliance_attempts = $6,
-         signer = $7, step_count = $8, current_step = $9, result = $10, completion = $11, updated_at = now()
-       WHERE id = $1`,
+      `WITH saved AS (
+         UPDATE operations SET status = $2, sub_status = $3, error = $4, sequence = $5, compliance_attempts = $6,
+           signer = $7, step_count = $8, current_step = $9, result = $10, completion = $11, updated_at = now()
+         WHERE id = $1 RETURNING id
+       )
+       INSERT INTO operation_history (operation_id, sequence, status, sub_status)
+       SELECT id, $5, $2, $3 FROM saved
+       ON CONFLICT DO NOTHING`,
       [
         op.id,
         op.status,
@@ -210,11 +218,6 @@ export class OperationRepository {
         op.result ? JSON.stringify(op.result) : null,
         op.completion ? JSON.stringify(op.completion) : null,
       ],
-    );
-    await m.query(
-      `INSERT INTO operation_history (operation_id, sequence, status, sub_status) VALUES ($1, $2, $3, $4)
-       ON CONFLICT DO NOTHING`,
-      [op.id, op.sequence, op.status, op.subStatus],
     );
   }
 
