@@ -16,7 +16,13 @@ export async function startComplianceSimulator(
   const log = logger ?? createLogger({ service: 'compliance-simulator', level: config.logLevel });
   const bus = createBus(config, 'compliance-simulator', log, broker);
   const client = createPublicClient({
-    transport: http(config.rpcUrl, { retryCount: 2, timeout: 10_000 }),
+    // Calls made in the same tick (a simulation's independent reads, concurrent simulations)
+    // go out as one JSON-RPC batch.
+    transport: http(config.rpcUrl, {
+      retryCount: 2,
+      timeout: 10_000,
+      batch: { batchSize: 50, wait: 0 },
+    }),
   }) as PublicClient;
   return runService({
     name: 'compliance-simulator',

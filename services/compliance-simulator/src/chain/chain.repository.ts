@@ -52,6 +52,8 @@ function isRevert(err: unknown): boolean {
 /** The only code talking to the EVM node (eth_call and eth_estimateGas). */
 @Injectable()
 export class ChainRepository {
+  private readonly moduleNames = new Map<string, string>();
+
   constructor(@Inject(CHAIN_CLIENT) private readonly client: PublicClient) {}
 
   private async guard<T>(work: () => Promise<T>): Promise<T> {
@@ -134,13 +136,26 @@ export class ChainRepository {
     }
   }
 
+  /**
+   * A module's `name()` (pure: fixed per deployed module, so remembered; a failed read is
+   * not). Bounded: the oldest names are forgotten first.
+   */
   async moduleName(module: Address): Promise<string | null> {
+    const key = module.toLowerCase();
+    const known = this.moduleNames.get(key);
+    if (known !== undefined) return known;
     try {
-      return await this.client.readContract({
+      const name = await this.client.readContract({
         address: module,
         abi: moduleAbi,
         functionName: 'name',
       });
+      if (this.moduleNames.size >= 1024) {
+        const oldest = this.moduleNames.keys().next().value;
+        if (oldest !== undefined) this.moduleNames.delete(oldest);
+      }
+      this.moduleNames.set(key, name);
+      return name;
     } catch {
       return null;
     }

@@ -60,7 +60,7 @@ export function decodeRevert(data: Hex | undefined): DecodedError {
   const selector = data.slice(0, 10) as Hex;
   try {
     const d = decodeErrorResult({ abi: errorAbi, data });
-    const args = (d.args ?? []);
+    const args = d.args ?? [];
     if (d.errorName === 'Error')
       return { selector, errorName: 'Error', args, reason: show(args[0]) };
     return {

@@ -40,18 +40,28 @@ export class SimulateCallUseCase {
 
   async execute(input: SimulationInput): Promise<SimulationOutcome> {
     const modules: ModuleCheck[] = [];
-    const names = new Map<string, string>();
-    const nameOf = async (address: Address): Promise<string> => {
-      const key = address.toLowerCase();
-      if (!names.has(key)) names.set(key, (await this.chain.moduleName(address)) ?? address);
-      return names.get(key)!;
-    };
+    const nameOf = async (address: Address): Promise<string> =>
+      (await this.chain.moduleName(address)) ?? address;
+    const t = input.transfer;
+    // Independent reads go out together (the client batches calls made in the same tick into
+    // one JSON-RPC request). The estimate is only used when the call passes; when the call
+    // reverts, its own revert is the answer and the estimate's failure is ignored.
+    const [registry, compliance, call, estimate] = await Promise.all([
+      t ? this.chain.identityRegistryOf(t.token) : null,
+      t ? this.chain.complianceOf(t.token) : null,
+      this.chain.call(input.from, input.to, input.data, input.value),
+      this.chain.estimateGas(input.from, input.to, input.data, input.value).then(
+        (gas) => ({ ok: true as const, gas }),
+        (err: unknown) => ({ ok: false as const, err }),
+      ),
+    ]);
 
-    if (input.transfer) {
-      const t = input.transfer;
-      const registry = await this.chain.identityRegistryOf(t.token);
-      if (registry) {
-        const verified = await this.chain.isVerified(registry, t.to);
+    if (t) {
+      const [verified, moduleList] = await Promise.all([
+        registry ? this.chain.isVerified(registry, t.to) : null,
+        compliance ? this.chain.modulesOf(compliance) : ([] as readonly Address[]),
+      ]);
+      if (registry && verified !== null) {
         modules.push({
           module: 'identity-registry',
           address: registry,
@@ -61,18 +71,22 @@ export class SimulateCallUseCase {
             : { reason: `RecipientNotVerified(${t.to})`, errorName: 'RecipientNotVerified' }),
         });
       }
-      const compliance = await this.chain.complianceOf(t.token);
       if (compliance) {
-        for (const m of await this.chain.modulesOf(compliance)) {
-          const outcome = await this.chain.checkModule(
-            compliance,
-            m,
-            t.token,
-            t.from,
-            t.to,
-            t.amount,
-          );
-          const name = await nameOf(m);
+        // Every module's check (in the compliance's order) and the global explanation at once;
+        // the global one is reported only when every module passed, as the token applies them.
+        const [checks, global] = await Promise.all([
+          Promise.all(
+            moduleList.map(async (m) => {
+              const [outcome, name] = await Promise.all([
+                this.chain.checkModule(compliance, m, t.token, t.from, t.to, t.amount),
+                nameOf(m),
+              ]);
+              return { m, outcome, name };
+            }),
+          ),
+          this.chain.explain(compliance, t.from, t.to, t.amount),
+        ]);
+        for (const { m, outcome, name } of checks) {
           if (outcome.ok) {
             modules.push({ module: name, address: m, passed: true });
           } else {
@@ -86,24 +100,20 @@ export class SimulateCallUseCase {
             });
           }
         }
-        if (modules.every((m) => m.passed)) {
-          const global = await this.chain.explain(compliance, t.from, t.to, t.amount);
-          if (global) {
-            const d = decodeRevert(global.reason);
-            modules.push({
-              module: await nameOf(global.module),
-              address: global.module,
-              passed: false,
-              reason: d.reason,
-              ...(d.errorName ? { errorName: d.errorName } : {}),
-            });
-          }
+        if (global && modules.every((m) => m.passed)) {
+          const d = decodeRevert(global.reason);
+          modules.push({
+            module: await nameOf(global.module),
+            address: global.module,
+            passed: false,
+            reason: d.reason,
+            ...(d.errorName ? { errorName: d.errorName } : {}),
+          });
         }
       }
     }
 
     const firstDenial = modules.find((m) => !m.passed);
-    const call = await this.chain.call(input.from, input.to, input.data, input.value);
     if (!call.ok) {
       const decoded = decodeRevert(call.revertData);
       // The token wraps a module's denial: unwrap it to the module and its own reason.
@@ -151,7 +161,7 @@ export class SimulateCallUseCase {
         deniedBy: { module: firstDenial.module, reason: firstDenial.reason ?? 'denied' },
       };
     }
-    const gasEstimate = await this.chain.estimateGas(input.from, input.to, input.data, input.value);
-    return { allowed: true, modules, gasEstimate };
+    if (!estimate.ok) throw estimate.err;
+    return { allowed: true, modules, gasEstimate: estimate.gas };
   }
 }
