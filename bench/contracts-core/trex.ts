@@ -20,18 +20,21 @@ import {
   type PrivateKeyAccount,
   zeroAddress,
 } from 'viem';
-import { type Artifact, type BenchChain } from '@keel/testing';
 import {
   type Actors,
+  type Artifact,
+  type BenchChain,
   CLAIM_DATA,
   COUNTRY,
   INITIAL_BALANCE,
   KYC_TOPIC,
+  labelledDeployer,
   MODULE_NAMES,
   MODULE_ORDER,
   type ModuleKind,
   NO_LIMIT,
   type Platform,
+  storeKycClaim,
   type Token,
   VOLUME_WINDOW,
 } from '@keel/testing';
@@ -113,11 +116,7 @@ export async function deployTrex(chain: BenchChain, actors: Actors): Promise<Pla
     O.factory.abi,
     ...Object.values(MODULES).map((m) => m.abi),
   );
-  const deploy = async (
-    a: Artifact,
-    args: readonly unknown[] = [],
-    name?: string,
-  ): Promise<Address> => (await chain.deploy(admin, a, args, name && `T-REX:${name}`)).address;
+  const deploy = labelledDeployer(chain, admin, 'T-REX');
 
   // Implementations and the implementation authority (version 4.0.0 as in T-REX's fixture).
   const contracts = {
@@ -276,12 +275,5 @@ async function addClaim(
     ]),
   );
   const signature = await signer.signMessage({ message: { raw: hash } });
-  await chain.send(holder, identity, O.identity.abi, 'addClaim', [
-    KYC_TOPIC,
-    1n,
-    issuer,
-    signature,
-    CLAIM_DATA,
-    '',
-  ]);
+  await storeKycClaim(chain, holder, identity, O.identity.abi, issuer, signature);
 }

@@ -88,6 +88,34 @@ import {
 
 const art = (abi: Abi, bytecode: Hex): Artifact => ({ abi, bytecode });
 
+/** Deploys as `deployer`, returning the address; a named contract is `<platform>:<name>` in traces. */
+export function labelledDeployer(chain: BenchChain, deployer: PrivateKeyAccount, platform: string) {
+  return async (a: Artifact, args: readonly unknown[] = [], name?: string): Promise<Address> =>
+    (await chain.deploy(deployer, a, args, name && `${platform}:${name}`)).address;
+}
+
+/**
+ * Stores the KYC claim `issuer` signed on `identity` (ERC-735 `addClaim`, ECDSA scheme), sent by
+ * `holder`: a key with the CLAIM purpose on the identity (its owner, or a CLAIM key).
+ */
+export async function storeKycClaim(
+  chain: BenchChain,
+  holder: PrivateKeyAccount,
+  identity: Address,
+  identityAbi: Abi,
+  issuer: Address,
+  signature: Hex,
+): Promise<void> {
+  await chain.send(holder, identity, identityAbi, 'addClaim', [
+    KYC_TOPIC,
+    1n,
+    issuer,
+    signature,
+    CLAIM_DATA,
+    '',
+  ]);
+}
+
 const MODULES: Record<ModuleKind, Artifact> = {
   countryAllow: art(CountryAllowListModuleAbi, CountryAllowListModuleBytecode),
   maxBalance: art(MaxBalanceModuleAbi, MaxBalanceModuleBytecode),
@@ -178,11 +206,7 @@ export async function deployKeel(chain: BenchChain, actors: Actors): Promise<Kee
     KeelIdentityAbi,
     ...Object.values(MODULES).map((m) => m.abi),
   );
-  const deploy = async (
-    a: Artifact,
-    args: readonly unknown[] = [],
-    name?: string,
-  ): Promise<Address> => (await chain.deploy(admin, a, args, name && `Keel:${name}`)).address;
+  const deploy = labelledDeployer(chain, admin, 'Keel');
 
   // Modules: one instance each, shared by every compliance (state is per compliance),
   // registered in the system registry by the bootstrap (factories bind only those).
@@ -515,12 +539,5 @@ async function addClaim(
     CLAIM_DATA,
   ])) as Hex;
   const signature = await signer.sign({ hash: digest });
-  await chain.send(holder, identity, KeelIdentityAbi, 'addClaim', [
-    KYC_TOPIC,
-    1n,
-    issuer,
-    signature,
-    CLAIM_DATA,
-    '',
-  ]);
+  await storeKycClaim(chain, holder, identity, KeelIdentityAbi, issuer, signature);
 }
