@@ -4,7 +4,10 @@ import type { KeelEvent } from '@keel/events';
 import { withInbox } from '@keel/persistence';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '../../../tokens';
-import { IngressRepository } from '../../ingress.repository';
+import { type IngressOperationRecord, IngressRepository } from '../../ingress.repository';
+
+const TERMINAL = new Set(['COMPLETED', 'FAILED', 'DEAD_LETTER', 'CANCELLED']);
+const MAX_REMEMBERED = 50_000;
 
 type StatusEvent = KeelEvent<'keel.operation.status.v1'>;
 
@@ -18,13 +21,37 @@ type StatusEvent = KeelEvent<'keel.operation.status.v1'>;
  */
 @Injectable()
 export class PublishIngressStatusUseCase {
+  /**
+   * Where each live operation came from, looked up once per operation rather than once per
+   * status change: the mapping never changes, and one that is absent at the first status
+   * event never appears (see above). Forgotten at a terminal status; bounded.
+   */
+  private readonly origins = new Map<string, IngressOperationRecord | null>();
+
   constructor(
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
     private readonly repository: IngressRepository,
   ) {}
 
+  private async originOf(
+    operationId: string,
+    status: string,
+  ): Promise<IngressOperationRecord | null> {
+    let origin = this.origins.get(operationId);
+    if (origin === undefined) {
+      origin = await this.repository.findOperation(operationId);
+      if (this.origins.size >= MAX_REMEMBERED) {
+        const oldest = this.origins.keys().next().value;
+        if (oldest !== undefined) this.origins.delete(oldest);
+      }
+      this.origins.set(operationId, origin);
+    }
+    if (TERMINAL.has(status)) this.origins.delete(operationId);
+    return origin;
+  }
+
   async execute(event: StatusEvent, ctx: ConsumeContext): Promise<void> {
-    const origin = await this.repository.findOperation(event.payload.operationId);
+    const origin = await this.originOf(event.payload.operationId, event.payload.status);
     if (!origin) return;
     await withInbox<'keel.operation.status.v1'>(this.ds, async (e, tx) => {
       const s = e.payload;
