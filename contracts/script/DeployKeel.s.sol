@@ -65,8 +65,8 @@ interface ScriptVm {
 /// addon factories (registered in the addon registry), and writes every address to a
 /// JSON file.
 /// @notice
-///   cd contracts && DEPLOYER_PRIVATE_KEY=0x... ../node_modules/.bin/forge script \
-///     script/DeployKeel.s.sol:DeployKeel --rpc-url $RPC_URL --broadcast
+///   cd contracts && DEPLOYER_PRIVATE_KEY=0x... node tools/forge.cjs script \
+///     script/DeployKeel.s.sol:DeployKeel --rpc-url $RPC_URL --broadcast --slow
 /// Environment: DEPLOYER_PRIVATE_KEY (default: anvil's first dev key), KEEL_ADMIN (system
 /// and sample-asset admin, default: the deployer), KEEL_GLOBAL_ISSUERS (an existing
 /// global trusted issuers registry, default: deploy one), KEEL_DEPLOYMENT_FILE (default
