@@ -3,6 +3,7 @@ export * from './errors';
 export * from './fees';
 export * from './payload-integrity';
 export * from './revert';
+export * from './secp256k1';
 export * from './transaction';
 export * from './upstream-pool';
 export * from './rpc-config';

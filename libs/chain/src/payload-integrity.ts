@@ -5,8 +5,8 @@ import {
   type Hex,
   isAddressEqual,
   parseTransaction,
-  recoverTransactionAddress,
 } from 'viem';
+import { recoverTransactionSigner } from './secp256k1';
 import { transactionHashOf } from './transaction';
 
 /** The request a signed payload must match (what the operation prepared and the nonce lane reserved). */
@@ -115,11 +115,7 @@ export async function verifySignedTransaction(
   }
   let signer: Address | undefined;
   try {
-    signer = await recoverTransactionAddress({
-      serializedTransaction: raw as Parameters<
-        typeof recoverTransactionAddress
-      >[0]['serializedTransaction'],
-    });
+    signer = recoverTransactionSigner(raw) ?? undefined;
   } catch {
     signer = undefined;
   }

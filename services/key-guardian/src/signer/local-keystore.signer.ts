@@ -1,13 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { parseUnsignedTransaction, signingHashOf, MalformedTransactionError } from '@keel/chain';
 import {
-  type Address,
+  MalformedTransactionError,
+  parseUnsignedTransaction,
+  recoverSignerAddress,
+  signingHashOf,
+} from '@keel/chain';
+import {
   getAddress,
   hashMessage,
   hashTypedData,
   type Hash,
   type Hex,
-  recoverAddress,
   toHex,
   type TypedDataDefinition,
 } from 'viem';
@@ -139,8 +142,12 @@ export class LocalKeystoreSigner implements UnifiedSigner {
       throw err;
     }
     // A sealed key that does not belong to its row must never sign for it.
-    const recovered: Address = await recoverAddress({ hash: digest, signature });
-    if (recovered !== found.wallet.address) {
+    const recovered = recoverSignerAddress(digest, {
+      r: signature.slice(0, 66) as Hex,
+      s: `0x${signature.slice(66, 130)}`,
+      yParity: parseInt(signature.slice(130, 132), 16) - 27,
+    });
+    if (recovered !== getAddress(found.wallet.address)) {
       throw new SignerError(
         'KEYSTORE_INTEGRITY',
         `keystore record of ${found.wallet.address} holds another key`,
