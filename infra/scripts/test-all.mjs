@@ -1,12 +1,18 @@
 #!/usr/bin/env node
 // Keel's whole test suite, as `npm test` runs it (and CI through .ci/run):
-//   1. lint (module boundaries live) and typecheck, every project
+//   1. lint (module boundaries live) and typecheck, every project; the projects whose
+//      tsconfig only extends tsconfig.base.json with an `include` (all of them today) are
+//      typechecked as one TypeScript program: the same files under the same options, but
+//      the shared libraries and node_modules types are checked once instead of once per
+//      project (measured: ~55 CPU-seconds instead of ~425)
 //   2. unit tests (*.spec.ts) and forge tests (contracts:test)
 //   3. integration tests (*.integration-spec.ts) against real PostgreSQL,
 //      the librdkafka mock Kafka cluster and anvil, one project at a time
 // Every phase runs even if an earlier one failed, so one run shows every
 // failure; the exit code is non-zero if anything failed.
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 
 const env = {
   ...process.env,
@@ -17,10 +23,11 @@ const env = {
   FORCE_COLOR: process.env.FORCE_COLOR ?? '0',
 };
 const nx = 'node_modules/.bin/nx';
+const root = resolve(import.meta.dirname, '../..');
 
 const phases = [
   { name: 'lint', targets: ['lint'], parallel: 2 },
-  { name: 'typecheck', targets: ['typecheck'], parallel: 2 },
+  { name: 'typecheck', targets: ['typecheck'], parallel: 2 }, // see typecheck() below
   { name: 'unit', targets: ['test'], parallel: 1 },
   { name: 'integration', targets: ['integration'], parallel: 1 },
 ];
@@ -34,29 +41,10 @@ function projectsWith(target) {
   return JSON.parse(r.stdout);
 }
 
-let passed = 0;
-let failed = 0;
-const failures = [];
-const started = Date.now();
-for (const phase of phases) {
-  const tasks = phase.targets.flatMap((t) => projectsWith(t).map((p) => `${p}:${t}`));
-  if (tasks.length === 0) continue;
-  const t0 = Date.now();
-  console.log(`\n=== ${phase.name}: ${tasks.length} task(s) ===`);
-  // Stream Nx's output live (progress on long runs) and keep it for the summary.
-  const r = await new Promise((resolve) => {
-    const child = spawn(
-      nx,
-      [
-        'run-many',
-        '-t',
-        ...phase.targets,
-        `--parallel=${phase.parallel}`,
-        '--outputStyle=stream',
-        '--nxBail=false',
-      ],
-      { env, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+/** Runs a command with its stdout streamed live and kept (the tail) for parsing. */
+function run(cmd, args) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
@@ -65,6 +53,19 @@ for (const phase of phases) {
     });
     child.on('close', (status) => resolve({ status, stdout }));
   });
+}
+
+/** Runs Nx targets; returns the failed `project:target`s. */
+async function runNx(targets, parallel, extra = []) {
+  const r = await run(nx, [
+    'run-many',
+    '-t',
+    ...targets,
+    `--parallel=${parallel}`,
+    '--outputStyle=stream',
+    '--nxBail=false',
+    ...extra,
+  ]);
   const failedHere = new Set();
   // Nx ends a failed run with "Failed tasks:" and one "- project:target" line each.
   const out = r.stdout ?? '';
@@ -73,13 +74,103 @@ for (const phase of phases) {
     for (const m of tail.matchAll(/^\s*- ([\w.@/-]+:[\w-]+)\s*$/gm)) failedHere.add(m[1]);
   }
   if (r.status !== 0 && failedHere.size === 0)
-    failedHere.add(`${phase.name} (nx exited ${r.status})`);
-  const nFailed = r.status === 0 ? 0 : failedHere.size;
+    failedHere.add(`${targets.join(',')} (nx exited ${r.status})`);
+  return r.status === 0 ? new Set() : failedHere;
+}
+
+/**
+ * The `include` globs of a project whose typecheck target is `tsc -p <tsconfig> --noEmit`
+ * and whose tsconfig adds nothing to tsconfig.base.json but `include`, relative to the
+ * workspace root; null for any other project (it keeps its own target).
+ */
+function sharedProgramIncludes(projectRoot, target) {
+  const m = /^tsc -p (\S+) --noEmit$/.exec(target?.options?.command ?? '');
+  if (target?.executor !== 'nx:run-commands' || !m || (target.options.cwd ?? '') !== '')
+    return null;
+  const tsconfig = resolve(root, m[1]);
+  let config;
+  try {
+    config = JSON.parse(readFileSync(tsconfig, 'utf8'));
+  } catch {
+    return null;
+  }
+  const keys = Object.keys(config).sort().join(',');
+  if (keys !== 'extends,include' || !Array.isArray(config.include)) return null;
+  if (resolve(dirname(tsconfig), config.extends) !== join(root, 'tsconfig.base.json')) return null;
+  if (relative(root, dirname(tsconfig)) !== projectRoot) return null;
+  return config.include.map((g) => join(projectRoot, g));
+}
+
+/** Typecheck: one program for the projects that share the base options, Nx for the rest. */
+async function typecheck(tasks) {
+  const graph = spawnSync(nx, ['graph', '--file=stdout'], { env, encoding: 'utf8' });
+  if (graph.status !== 0) throw new Error(`nx graph failed:\n${graph.stderr}`);
+  const nodes = JSON.parse(graph.stdout).graph.nodes;
+  const shared = [];
+  const separate = [];
+  for (const task of tasks) {
+    const project = task.slice(0, task.lastIndexOf(':'));
+    const data = nodes[project]?.data;
+    const include = data && sharedProgramIncludes(data.root, data.targets?.typecheck);
+    if (include) shared.push({ project, root: data.root, include });
+    else separate.push(project);
+  }
+  const failedHere = new Set();
+  if (shared.length > 0) {
+    // What the typecheck targets depend on (^build: the generated ABIs).
+    for (const f of await runNx(['build'], 1)) failedHere.add(f);
+    const dir = join(root, 'node_modules/.cache/keel-test-all');
+    mkdirSync(dir, { recursive: true });
+    const tsconfig = join(dir, 'tsconfig.typecheck.json');
+    const rel = (p) => relative(dir, join(root, p));
+    writeFileSync(
+      tsconfig,
+      JSON.stringify({
+        extends: rel('tsconfig.base.json'),
+        include: shared.flatMap((s) => s.include.map(rel)),
+      }),
+    );
+    console.log(`> tsc --noEmit, one program: ${shared.map((s) => s.project).join(', ')}`);
+    const r = await run('node_modules/.bin/tsc', ['-p', tsconfig, '--noEmit', '--pretty', 'false']);
+    if (r.status !== 0) {
+      // Name the projects whose files have errors, as Nx would.
+      const byDepth = [...shared].sort((a, b) => b.root.length - a.root.length);
+      for (const m of r.stdout.matchAll(/^(\S[^(\n]*)\(\d+,\d+\): error /gm)) {
+        const file = relative(root, resolve(root, m[1]));
+        const owner = byDepth.find((s) => file.startsWith(`${s.root}/`));
+        failedHere.add(owner ? `${owner.project}:typecheck` : `typecheck (${file})`);
+      }
+      if (failedHere.size === 0) failedHere.add(`typecheck (tsc exited ${r.status})`);
+    }
+  }
+  if (separate.length > 0)
+    for (const f of await runNx(['typecheck'], 2, [`--projects=${separate.join(',')}`]))
+      failedHere.add(f);
+  return failedHere;
+}
+
+let passed = 0;
+let failed = 0;
+const failures = [];
+const started = Date.now();
+// KEEL_TEST_PHASES=typecheck,unit runs only those phases (default: all).
+const only = process.env.KEEL_TEST_PHASES?.split(',').map((p) => p.trim());
+for (const phase of phases) {
+  if (only && !only.includes(phase.name)) continue;
+  const tasks = phase.targets.flatMap((t) => projectsWith(t).map((p) => `${p}:${t}`));
+  if (tasks.length === 0) continue;
+  const t0 = Date.now();
+  console.log(`\n=== ${phase.name}: ${tasks.length} task(s) ===`);
+  const failedHere =
+    phase.name === 'typecheck'
+      ? await typecheck(tasks)
+      : await runNx(phase.targets, phase.parallel);
+  const nFailed = failedHere.size;
   failures.push(...failedHere);
   failed += nFailed;
   passed += Math.max(tasks.length - nFailed, 0);
   console.log(
-    `=== ${phase.name}: ${r.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(0)} s ===`,
+    `=== ${phase.name}: ${nFailed === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(0)} s ===`,
   );
 }
 console.log(`\nKeel test suite finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
