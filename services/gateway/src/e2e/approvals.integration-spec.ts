@@ -7,6 +7,7 @@ import {
   type E2eStack,
   ORG,
   roleHash,
+  SPEC_POLLING,
   startE2eStack,
   tokenAbi,
 } from './test-support/e2e-stack';
@@ -106,7 +107,7 @@ const decide = (
 const statuses = (op: OperationView) => op.history.map((h) => h.status);
 
 beforeAll(async () => {
-  stack = await startE2eStack({ prefix: 'e2e_appr' });
+  stack = await startE2eStack({ prefix: 'e2e_appr', env: SPEC_POLLING });
   signer = stack.signerWallet;
   token = (await stack.keel.createToken('e2e-approvals', [])).address;
   await stack.adminWrite(token, 'grantRole', [roleHash('supply-management'), signer]);

@@ -14,6 +14,7 @@ import {
   type E2eStack,
   ORG,
   roleHash,
+  SPEC_POLLING,
   startE2eStack,
   tokenAbi,
 } from './test-support/e2e-stack';
@@ -50,7 +51,7 @@ async function answers(correlationId: string, until: (a: IngressStatus) => boole
 }
 
 beforeAll(async () => {
-  stack = await startE2eStack({ prefix: 'e2e_ingress' });
+  stack = await startE2eStack({ prefix: 'e2e_ingress', env: SPEC_POLLING });
   token = (await stack.keel.createToken('e2e-ingress', [])).address;
   await stack.adminWrite(token, 'grantRole', [roleHash('supply-management'), stack.signerWallet]);
 

@@ -2,7 +2,14 @@ import type { OperationView } from '@keel/operations';
 import { testInternalHeaders } from '@keel/testing';
 import { type Address, parseEther } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, type E2eStack, ORG, startE2eStack, tokenAbi } from './test-support/e2e-stack';
+import {
+  ADMIN_KEY,
+  type E2eStack,
+  ORG,
+  SPEC_POLLING,
+  startE2eStack,
+  tokenAbi,
+} from './test-support/e2e-stack';
 
 // Issue 8 over HTTP through the seven services: the system bootstrapped as operations,
 // investors onboarded (identities, claims signed by the issuer's key in key-guardian),
@@ -52,7 +59,7 @@ describe('issuance over HTTP', () => {
   const transfer = (to: Address, amount = '10') => run('token.transfer', { asset, to, amount });
 
   beforeAll(async () => {
-    stack = await startE2eStack({ prefix: 'issuance' });
+    stack = await startE2eStack({ prefix: 'issuance', env: SPEC_POLLING });
     // The claim issuer's key lives in key-guardian; it pays gas for its own revocations.
     const res = await fetch(`http://127.0.0.1:${stack.port('key-guardian')}/internal/v1/wallets`, {
       method: 'POST',
@@ -78,13 +85,13 @@ describe('issuance over HTTP', () => {
     // ~34 transactions the first time: wait longer than the stack's default.
     const bootstrapId = await stack.submit('system.bootstrap', {}, `iss-bootstrap-${seq++}`);
     let first: OperationView | null = null;
-    for (let waited = 0; waited < 400_000 && !first; waited += 1000) {
+    for (let waited = 0; waited < 400_000 && !first; waited += 250) {
       const res = await fetch(`${stack.gatewayUrl}/api/v1/operations/${bootstrapId}`, {
         headers: { 'x-api-key': ADMIN_KEY },
       });
       const op = res.status === 200 ? ((await res.json()) as OperationView) : null;
       if (op && ['COMPLETED', 'FAILED', 'DEAD_LETTER'].includes(op.status)) first = op;
-      else await new Promise((r) => setTimeout(r, 1000));
+      else await new Promise((r) => setTimeout(r, 250));
     }
     if (!first) throw new Error('system.bootstrap did not finish');
     expect(first.status, JSON.stringify(first.error)).toBe('COMPLETED');

@@ -2,7 +2,13 @@ import { type OperationView, operationViewSchema } from '@keel/operations';
 import { type Address, keccak256, toHex, zeroHash } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type E2eStack, roleHash, startE2eStack, tokenAbi } from './test-support/e2e-stack';
+import {
+  type E2eStack,
+  roleHash,
+  SPEC_POLLING,
+  startE2eStack,
+  tokenAbi,
+} from './test-support/e2e-stack';
 
 // Each operation type not proven by signing-flow.integration-spec.ts, over HTTP through
 // every service (as processes, over the Kafka mock cluster) to a mined receipt, with its
@@ -16,7 +22,12 @@ let bob: Address;
 let carol: Address;
 
 const balance = (who: Address): Promise<bigint> =>
-  stack.client.readContract({ address: token, abi: tokenAbi, functionName: 'balanceOf', args: [who] });
+  stack.client.readContract({
+    address: token,
+    abi: tokenAbi,
+    functionName: 'balanceOf',
+    args: [who],
+  });
 
 /** Submits, waits for a terminal status and proves COMPLETED with one mined transaction from the signer to the token. */
 async function run(
@@ -64,7 +75,7 @@ beforeAll(async () => {
   // inside a span carries its trace_id, which the last test follows across services.
   stack = await startE2eStack({
     prefix: 'e2e_ops',
-    env: { KEEL_TELEMETRY: 'console', KEEL_LOG_LEVEL: 'info' },
+    env: { ...SPEC_POLLING, KEEL_TELEMETRY: 'console', KEEL_LOG_LEVEL: 'info' },
   });
   signer = stack.signerWallet;
   [alice, bob, carol] = [stack.alice.address, stack.bob.address, stack.carol.address];

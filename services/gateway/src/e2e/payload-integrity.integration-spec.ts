@@ -1,7 +1,13 @@
 import { startProcess, waitUntil } from '@keel/testing';
 import type { Address } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type E2eStack, roleHash, startE2eStack, tokenAbi } from './test-support/e2e-stack';
+import {
+  type E2eStack,
+  roleHash,
+  SPEC_POLLING,
+  startE2eStack,
+  tokenAbi,
+} from './test-support/e2e-stack';
 
 // Payload integrity through the running services: the transaction-signer is restarted with a
 // test-only fault (KEEL_FAULT=tamper-signed-<field>, honoured under NODE_ENV=test) that makes
@@ -55,7 +61,7 @@ async function restartSigner(extra: Record<string, string>): Promise<void> {
 }
 
 beforeAll(async () => {
-  stack = await startE2eStack({ prefix: 'e2e_integrity' });
+  stack = await startE2eStack({ prefix: 'e2e_integrity', env: SPEC_POLLING });
   signer = stack.signerWallet;
   token = (await stack.keel.createToken('e2e-integrity', [])).address;
   await stack.adminWrite(token, 'grantRole', [roleHash('supply-management'), signer]);

@@ -13,7 +13,14 @@ import {
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, type E2eStack, roleHash, startE2eStack, tokenAbi } from './test-support/e2e-stack';
+import {
+  ADMIN_KEY,
+  type E2eStack,
+  roleHash,
+  SPEC_POLLING,
+  startE2eStack,
+  tokenAbi,
+} from './test-support/e2e-stack';
 
 // Every service of the signing flow as its own process over the Kafka mock
 // cluster, against anvil and PostgreSQL: HTTP in, a mined receipt out.
@@ -44,7 +51,7 @@ const submit = (
 ): Promise<string> => stack.submit(type, params, idempotencyKey);
 
 beforeAll(async () => {
-  stack = await startE2eStack();
+  stack = await startE2eStack({ env: SPEC_POLLING });
   ({ gatewayUrl, client, signerWallet } = stack);
   alice = stack.alice.address;
   aliceAccount = stack.alice;
@@ -55,10 +62,7 @@ beforeAll(async () => {
   // The key-guardian wallet (funded by the stack) gets the token's supply-management role.
   await stack.adminWrite(token, 'grantRole', [roleHash('supply-management'), signerWallet]);
   await stack.adminWrite(token, 'grantRole', [roleHash('custodian'), signerWallet]);
-  await stack.adminWrite(cappedToken, 'grantRole', [
-    roleHash('supply-management'),
-    signerWallet,
-  ]);
+  await stack.adminWrite(cappedToken, 'grantRole', [roleHash('supply-management'), signerWallet]);
   const compliance = await client.readContract({
     address: cappedToken,
     abi: tokenAbi,
