@@ -11,8 +11,10 @@
 //   (= SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register bench/signing/signing-throughput.ts)
 //   BENCH_N (Keel operations, default 1000), BENCH_L2_N (default 2000), BENCH_L0_N (default
 //   2000), BENCH_INFLIGHT (default 256). CI: BENCH_N=20 BENCH_L2_N=50 BENCH_L0_N=50.
-import { cpus, totalmem } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { encodeFunctionData, type Hex, parseGwei } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import {
@@ -54,8 +56,52 @@ async function submitWithRetry(submit: () => Promise<string>): Promise<string> {
   }
 }
 
+// Per-service CPU time and PostgreSQL queries during the Keel phase (process-stats.cjs,
+// preloaded into every service process; BENCH_PROCESS_STATS=0 turns it off).
+const statsFile = join(tmpdir(), `keel-bench-stats-${process.pid}.jsonl`);
+if (process.env['BENCH_PROCESS_STATS'] !== '0') {
+  process.env['BENCH_STATS_FILE'] = statsFile;
+  process.env['NODE_OPTIONS'] =
+    `${process.env['NODE_OPTIONS'] ?? ''} -r ${join(__dirname, 'process-stats.cjs')}`.trim();
+}
+
+interface ProcessStats {
+  name: string;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  queries: number;
+}
+
+function printProcessStats(operations: number, seconds: number): void {
+  if (!existsSync(statsFile) || operations === 0) return;
+  const stats = readFileSync(statsFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as ProcessStats)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  rmSync(statsFile, { force: true });
+  console.log(
+    `\nService (Keel phase: ${operations} operations, ${seconds.toFixed(1)} s)  CPU ms/op  busy %  queries/op`,
+  );
+  let cpu = 0;
+  let queries = 0;
+  for (const s of stats) {
+    const ms = s.cpuUserMs + s.cpuSystemMs;
+    cpu += ms;
+    queries += s.queries;
+    console.log(
+      `${s.name.padEnd(40)} ${(ms / operations).toFixed(1).padStart(9)}  ${((100 * ms) / 1000 / seconds).toFixed(0).padStart(6)}  ${(s.queries / operations).toFixed(1).padStart(10)}`,
+    );
+  }
+  console.log(
+    `${'all services'.padEnd(40)} ${(cpu / operations).toFixed(1).padStart(9)}  ${((100 * cpu) / 1000 / seconds).toFixed(0).padStart(6)}  ${(queries / operations).toFixed(1).padStart(10)}`,
+  );
+}
+
 async function main(): Promise<void> {
   const stack = await startSigningStack({ mining: { kind: 'mixed', blockTime: 1 } });
+  let keelOps = 0;
+  let keelSeconds = 0;
   try {
     const { anvil, client, token } = stack;
 
@@ -136,6 +182,14 @@ async function main(): Promise<void> {
     const views = new Map<string, NonNullable<Awaited<ReturnType<typeof stack.get>>>>();
     const submittedIds = new Set<string>();
     let next = 0;
+    // Marks the start of the Keel phase in every service (CPU time and queries from here).
+    for (const pid of stack.pids().values()) {
+      try {
+        if (process.env['BENCH_STATS_FILE']) process.kill(pid, 'SIGUSR2');
+      } catch {
+        /* a service that is not running reports nothing */
+      }
+    }
     const keelStartWall = Date.now();
     const keelStart = performance.now();
     let inflight = new Set<string>();
@@ -165,7 +219,9 @@ async function main(): Promise<void> {
         }
       }
       await sleep(1_000);
-      for (const v of await stack.list())
+      // Only pages down to the oldest operation still in flight (ids grow with submission).
+      const oldest = [...inflight].sort()[0];
+      for (const v of await stack.list(oldest ? { downTo: oldest } : {}))
         if (submittedIds.has(v.id) && isTerminal(v)) views.set(v.id, v);
       inflight = new Set([...inflight].filter((id) => !views.has(id)));
       if ((performance.now() - keelStart) / 1000 > 60 + N * 2)
@@ -175,6 +231,8 @@ async function main(): Promise<void> {
     const lastDone = Math.max(...[...views.values()].map((v) => Date.parse(v.history.at(-1)!.at)));
     const keelSecs = (lastDone - keelStartWall) / 1000;
     const keel = completed.length / keelSecs;
+    keelOps = completed.length;
+    keelSeconds = (Date.now() - keelStartWall) / 1000;
     console.log(
       `Keel end to end: ${keel.toFixed(1)} mined operations/s (${completed.length}/${N} COMPLETED in ${keelSecs.toFixed(1)} s, ${INFLIGHT} in flight)`,
     );
@@ -236,6 +294,7 @@ async function main(): Promise<void> {
   } finally {
     await stack.stop();
   }
+  printProcessStats(keelOps, keelSeconds);
 }
 
 main().catch((err: unknown) => {

@@ -35,8 +35,14 @@ export interface SigningStack {
   carol: PrivateKeyAccount;
   submit(type: string, params: Record<string, unknown>, key: string): Promise<string>;
   get(id: string): Promise<OperationView | null>;
-  /** Every operation of the organization with its history (all pages of the list endpoint). */
-  list(): Promise<OperationView[]>;
+  /**
+   * Operations of the organization with their history, newest first (the list endpoint's
+   * pages). With `downTo`, paging stops at the first page that reaches below that id (ids grow
+   * with submission time), so a driver following recent operations reads a page or two.
+   */
+  list(opts?: { downTo?: string }): Promise<OperationView[]>;
+  /** Process id of each service (name → pid). */
+  pids(): ReadonlyMap<string, number>;
   logs(): string;
   stop(): Promise<void>;
 }
@@ -93,10 +99,11 @@ export async function startSigningStack(opts: { mining?: MiningMode } = {}): Pro
         const res = await fetch(`${gatewayUrl}/api/v1/operations/${id}`, { headers });
         return res.status === 200 ? ((await res.json()) as OperationView) : null;
       },
-      async list() {
+      async list(opts = {}) {
         const out: OperationView[] = [];
         let cursor: string | null = null;
         do {
+          if (opts.downTo && cursor && cursor < opts.downTo) break;
           const q = new URLSearchParams({ limit: '200', ...(cursor ? { cursor } : {}) });
           const res = await fetch(`${gatewayUrl}/api/v1/operations?${q.toString()}`, { headers });
           if (res.status !== 200) throw new Error(`list ${res.status}: ${await res.text()}`);
@@ -106,6 +113,7 @@ export async function startSigningStack(opts: { mining?: MiningMode } = {}): Pro
         } while (cursor);
         return out;
       },
+      pids: () => new Map([...stack.services.entries()].map(([n, s]) => [n, s.proc.pid])),
       logs: () =>
         [...stack.services.entries()]
           .map(([n, s]) => `--- ${n}\n${s.proc.output().slice(-1500)}`)

@@ -1,0 +1,38 @@
+// Preloaded into every service process of the signing benchmark (NODE_OPTIONS=-r …) when
+// BENCH_STATS_FILE is set. On SIGUSR2 (sent when the Keel phase starts) it notes the
+// process's CPU time and starts counting PostgreSQL queries; at exit it appends one JSON line
+// `{name, cpuUserMs, cpuSystemMs, queries}` (since the mark) to BENCH_STATS_FILE. CPU time is
+// the process's own (getrusage), so it holds on a shared machine where wall-clock figures
+// move. Benchmark-only: nothing in the services loads or knows this file.
+'use strict';
+const fs = require('node:fs');
+
+const file = process.env.BENCH_STATS_FILE;
+if (file) {
+  const entry = process.argv.find((a) => /services\/[^/]+\/src\/main\.ts$/.test(a)) ?? '';
+  const name = entry.replace(/.*services\/([^/]+)\/src\/main\.ts$/, '$1');
+  let mark = null;
+  let queries = 0;
+  try {
+    const pg = require(require.resolve('pg', { paths: [process.cwd()] }));
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function countedQuery(...args) {
+      if (mark) queries++;
+      return query.apply(this, args);
+    };
+  } catch {
+    // a process without pg (the compliance simulator) counts no queries
+  }
+  process.on('SIGUSR2', () => {
+    mark = process.cpuUsage();
+    queries = 0;
+  });
+  process.on('exit', () => {
+    if (!name || !mark) return;
+    const cpu = process.cpuUsage(mark);
+    fs.appendFileSync(
+      file,
+      `${JSON.stringify({ name, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000, queries })}\n`,
+    );
+  });
+}
