@@ -13,7 +13,7 @@
 //   2000), BENCH_INFLIGHT (default 256). CI: BENCH_N=20 BENCH_L2_N=50 BENCH_L0_N=50.
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeFunctionData, type Hex, parseGwei } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
@@ -72,7 +72,76 @@ interface ProcessStats {
   queries: number;
 }
 
-function printProcessStats(operations: number, seconds: number): void {
+/**
+ * CPU time (Linux /proc, user + system) of the infrastructure around the services during the
+ * Keel phase: anvil, the Kafka mock cluster and the PostgreSQL backends serving the stack's
+ * databases. Sampled every second, so a backend that exits between samples loses its last
+ * second (pools keep theirs open).
+ */
+class InfraCpu {
+  private readonly first = new Map<number, number>();
+  private readonly last = new Map<number, { group: string; ms: number }>();
+  private readonly tick = 1000 / 100; // ms per clock tick (USER_HZ = 100 on Linux)
+  private started = false;
+
+  constructor(
+    private readonly pids: ReadonlyMap<string, number>,
+    private readonly databases: readonly string[],
+  ) {}
+
+  private cpuOf(pid: number): number | null {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(f[11]) + Number(f[12])) * this.tick;
+    } catch {
+      return null;
+    }
+  }
+
+  sample(): void {
+    const seen: [number, string][] = [];
+    for (const name of ['anvil', 'kafka-mock']) {
+      const pid = this.pids.get(name);
+      if (pid !== undefined) seen.push([pid, name]);
+    }
+    try {
+      for (const entry of readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry)) continue;
+        let cmd: string;
+        try {
+          cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+        } catch {
+          continue;
+        }
+        if (cmd.startsWith('postgres: ') && this.databases.some((d) => cmd.includes(` ${d} `)))
+          seen.push([Number(entry), 'postgresql']);
+      }
+    } catch {
+      /* no /proc: infrastructure CPU is not reported */
+    }
+    for (const [pid, group] of seen) {
+      const ms = this.cpuOf(pid);
+      if (ms === null) continue;
+      if (!this.first.has(pid)) this.first.set(pid, this.started ? 0 : ms);
+      this.last.set(pid, { group, ms });
+    }
+    this.started = true;
+  }
+
+  totals(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [pid, { group, ms }] of this.last)
+      out.set(group, (out.get(group) ?? 0) + ms - (this.first.get(pid) ?? 0));
+    return out;
+  }
+}
+
+function printProcessStats(
+  operations: number,
+  seconds: number,
+  infra: ReadonlyMap<string, number>,
+): void {
   if (!existsSync(statsFile) || operations === 0) return;
   const stats = readFileSync(statsFile, 'utf8')
     .split('\n')
@@ -96,12 +165,17 @@ function printProcessStats(operations: number, seconds: number): void {
   console.log(
     `${'all services'.padEnd(40)} ${(cpu / operations).toFixed(1).padStart(9)}  ${((100 * cpu) / 1000 / seconds).toFixed(0).padStart(6)}  ${(queries / operations).toFixed(1).padStart(10)}`,
   );
+  for (const [group, ms] of [...infra].sort((a, b) => b[1] - a[1]))
+    console.log(
+      `${group.padEnd(40)} ${(ms / operations).toFixed(1).padStart(9)}  ${((100 * ms) / 1000 / seconds).toFixed(0).padStart(6)}`,
+    );
 }
 
 async function main(): Promise<void> {
   const stack = await startSigningStack({ mining: { kind: 'mixed', blockTime: 1 } });
   let keelOps = 0;
   let keelSeconds = 0;
+  let infraCpu = new Map<string, number>();
   try {
     const { anvil, client, token } = stack;
 
@@ -183,13 +257,16 @@ async function main(): Promise<void> {
     const submittedIds = new Set<string>();
     let next = 0;
     // Marks the start of the Keel phase in every service (CPU time and queries from here).
-    for (const pid of stack.pids().values()) {
+    for (const [name, pid] of stack.pids()) {
+      if (name === 'anvil' || name === 'kafka-mock') continue;
       try {
         if (process.env['BENCH_STATS_FILE']) process.kill(pid, 'SIGUSR2');
       } catch {
         /* a service that is not running reports nothing */
       }
     }
+    const infra = new InfraCpu(stack.pids(), stack.databases());
+    infra.sample();
     const keelStartWall = Date.now();
     const keelStart = performance.now();
     let inflight = new Set<string>();
@@ -219,6 +296,7 @@ async function main(): Promise<void> {
         }
       }
       await sleep(1_000);
+      infra.sample();
       // Only pages down to the oldest operation still in flight (ids grow with submission).
       const oldest = [...inflight].sort()[0];
       for (const v of await stack.list(oldest ? { downTo: oldest } : {}))
@@ -233,6 +311,8 @@ async function main(): Promise<void> {
     const keel = completed.length / keelSecs;
     keelOps = completed.length;
     keelSeconds = (Date.now() - keelStartWall) / 1000;
+    infra.sample();
+    infraCpu = infra.totals();
     console.log(
       `Keel end to end: ${keel.toFixed(1)} mined operations/s (${completed.length}/${N} COMPLETED in ${keelSecs.toFixed(1)} s, ${INFLIGHT} in flight)`,
     );
@@ -294,7 +374,7 @@ async function main(): Promise<void> {
   } finally {
     await stack.stop();
   }
-  printProcessStats(keelOps, keelSeconds);
+  printProcessStats(keelOps, keelSeconds, infraCpu);
 }
 
 main().catch((err: unknown) => {

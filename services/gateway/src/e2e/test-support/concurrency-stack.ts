@@ -41,8 +41,10 @@ export interface SigningStack {
    * with submission time), so a driver following recent operations reads a page or two.
    */
   list(opts?: { downTo?: string }): Promise<OperationView[]>;
-  /** Process id of each service (name → pid). */
+  /** Process id of each service (name → pid), of anvil and of the Kafka mock cluster. */
   pids(): ReadonlyMap<string, number>;
+  /** The PostgreSQL database of each service (names, for per-backend accounting). */
+  databases(): readonly string[];
   logs(): string;
   stop(): Promise<void>;
 }
@@ -113,7 +115,17 @@ export async function startSigningStack(opts: { mining?: MiningMode } = {}): Pro
         } while (cursor);
         return out;
       },
-      pids: () => new Map([...stack.services.entries()].map(([n, s]) => [n, s.proc.pid])),
+      pids: () =>
+        new Map([
+          ...[...stack.services.entries()].map(([n, s]) => [n, s.proc.pid] as const),
+          ['anvil', stack.anvil.process.pid] as const,
+          ['kafka-mock', stack.kafka.process.pid] as const,
+        ]),
+      databases: () =>
+        [...stack.services.values()]
+          .map((s) => s.env['KEEL_DATABASE_URL'])
+          .filter((u): u is string => Boolean(u))
+          .map((u) => new URL(u).pathname.slice(1)),
       logs: () =>
         [...stack.services.entries()]
           .map(([n, s]) => `--- ${n}\n${s.proc.output().slice(-1500)}`)
