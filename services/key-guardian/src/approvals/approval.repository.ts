@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 
-export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'expired';
+/** `cancelled`: the operation ended (cancelled on request, failed, dead-lettered) while it was pending. */
+export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
 export type Decision = 'approve' | 'reject';
 
 export interface ApprovalRecord {
@@ -139,6 +140,20 @@ export class ApprovalRepository {
       `SELECT * FROM kg_approval WHERE organization_id = $1 AND $2 = ANY(approvers)
          AND ($3::text IS NULL OR status = $3) ORDER BY created_at DESC LIMIT $4`,
       [organizationId, approver, status, limit],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** Pending approvals of an operation, locked (against a concurrent decision or expiry). */
+  async lockPendingOf(
+    manager: EntityManager,
+    organizationId: string,
+    operationId: string,
+  ): Promise<ApprovalRecord[]> {
+    const rows = await manager.query<ApprovalRow[]>(
+      `SELECT * FROM kg_approval WHERE organization_id = $1 AND operation_id = $2 AND status = 'pending'
+       ORDER BY created_at FOR UPDATE`,
+      [organizationId, operationId],
     );
     return rows.map(toRecord);
   }
