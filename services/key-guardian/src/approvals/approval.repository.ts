@@ -239,7 +239,8 @@ export class ApprovalRepository {
     const rows = await manager.query<
       { id: string; event: string; actor: string; detail: Record<string, unknown>; at: Date }[]
     >(
-      `SELECT id::text, event, actor, detail, at FROM kg_approval_audit WHERE approval_id = $1 ORDER BY id`,
+      // Ordered by the bigserial, not by its text form (ORDER BY id would sort the output column: '10' < '9').
+      `SELECT a.id::text AS id, a.event, a.actor, a.detail, a.at FROM kg_approval_audit a WHERE a.approval_id = $1 ORDER BY a.id`,
       [approvalId],
     );
     return rows.map((r) => ({
