@@ -111,6 +111,63 @@ function errorText(error: unknown): string {
   return String(error).slice(0, 2000);
 }
 
+/** Where the bus announces each dead letter (see `deadLetterNotice`). */
+export const DEAD_LETTER_NOTICES = 'keel.message.dead-lettered.v1' satisfies TopicName;
+
+/**
+ * The announcement of a dead letter on `keel.message.dead-lettered.v1`, under
+ * the original organization and correlation id (the operation id), so that the
+ * owner of the operation can end it. None for a dead letter of that topic
+ * itself (a consumer of the announcements that gives up must not announce
+ * again: no loop) nor for a message without Keel headers. Throws
+ * EventValidationError when the headers do not make a valid envelope.
+ */
+function deadLetterNotice(
+  raw: RawMessage,
+  group: string,
+  reason: DeadLetterReason,
+  error: unknown,
+  attempts: number,
+  failedAt: string,
+): OutgoingRecord | null {
+  const organizationId = raw.headers[Headers.organizationId];
+  const correlationId = raw.headers[Headers.correlationId];
+  if (raw.topic === DEAD_LETTER_NOTICES || !organizationId || !correlationId) return null;
+  const eventId = raw.headers[Headers.eventId];
+  const event = createEvent(
+    DEAD_LETTER_NOTICES,
+    {
+      topic: raw.topic,
+      group,
+      reason,
+      error: errorText(error),
+      attempts,
+      ...(eventId ? { eventId } : {}),
+      partition: raw.partition,
+      offset: raw.offset,
+      failedAt,
+    },
+    {
+      organizationId,
+      correlationId,
+      causationId: eventId ?? null,
+      traceparent: raw.headers[Headers.traceparent] ?? null,
+    },
+  );
+  return {
+    topic: DEAD_LETTER_NOTICES,
+    key: partitionKeyOf(DEAD_LETTER_NOTICES, event),
+    value: encodeEvent(event),
+    headers: {
+      [Headers.eventId]: event.id,
+      [Headers.eventType]: `${event.type}@${event.version}`,
+      [Headers.organizationId]: organizationId,
+      [Headers.correlationId]: correlationId,
+      ...(event.traceparent ? { [Headers.traceparent]: event.traceparent } : {}),
+    },
+  };
+}
+
 /**
  * Typed publish/subscribe over a driver. Validates every event against the
  * catalog when publishing and when consuming, carries W3C trace context in
@@ -316,7 +373,8 @@ export class EventBus {
       { topic, group, partition: raw.partition, offset: raw.offset, reason, err: errorText(error) },
       'dead-lettering message',
     );
-    await this.driver.send([
+    const failedAt = new Date().toISOString();
+    const records: OutgoingRecord[] = [
       {
         topic: dlq,
         key: raw.key ?? '',
@@ -330,10 +388,18 @@ export class EventBus {
           [Headers.dlqPartition]: String(raw.partition),
           [Headers.dlqOffset]: raw.offset,
           [Headers.dlqAttempts]: String(attempts),
-          [Headers.dlqFailedAt]: new Date().toISOString(),
+          [Headers.dlqFailedAt]: failedAt,
         },
       },
-    ]);
+    ];
+    try {
+      const notice = deadLetterNotice(raw, group, reason, error, attempts, failedAt);
+      if (notice) records.push(notice);
+    } catch (err) {
+      // Headers a notice cannot carry (not a Keel event): the dead letter alone still goes out.
+      this.logger.warn({ topic, group, err: errorText(err) }, 'dead letter not announced');
+    }
+    await this.driver.send(records);
   }
 
   /** Stops every subscription, then closes the driver. */

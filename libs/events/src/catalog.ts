@@ -417,6 +417,27 @@ export const catalog = {
     }),
     key: (p) => String(p.chainId),
   }),
+  'keel.message.dead-lettered.v1': topic({
+    type: 'message.dead-lettered',
+    version: 1,
+    description:
+      "A consumer group gave up on a message and put it on the topic's DLQ (announced by the bus; the envelope keeps the original organizationId and correlationId).",
+    schema: z.object({
+      /** The topic the message was consumed from. */
+      topic: z.string().min(1),
+      /** The consumer group that gave up on it. */
+      group: z.string().min(1),
+      reason: z.enum(['malformed', 'rejected', 'retries-exhausted']),
+      /** The handler's last error (name and message, at most 2000 characters). */
+      error: z.string().max(2000),
+      attempts: z.number().int().nonnegative(),
+      /** Id of the dead-lettered event, when its headers carried one. */
+      eventId: z.string().min(1).optional(),
+      partition: z.number().int().nonnegative(),
+      offset: z.string().min(1),
+      failedAt: isoTime,
+    }),
+  }),
 } as const;
 
 export type Catalog = typeof catalog;

@@ -1,4 +1,4 @@
-import { EventBus, KafkaBusDriver } from '@keel/bus';
+import { EventBus, Headers, KafkaBusDriver, NonRetryableError } from '@keel/bus';
 import { createEvent, type KeelEvent, type PayloadInput, type TopicName } from '@keel/events';
 import { type OperationView, problemSchema } from '@keel/operations';
 import {
@@ -12,6 +12,7 @@ import {
   testInternalHeaders,
   waitUntil,
 } from '@keel/testing';
+import { Client } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { type Hex, keccak256 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
@@ -34,6 +35,8 @@ let engine: ManagedProcess;
 let port: number;
 let bus: EventBus;
 const received: KeelEvent<TopicName>[] = [];
+/** Operations whose signature request the spec's stand-in signer refuses as poison. */
+const poisoned = new Set<string>();
 
 function startEngine(): ManagedProcess {
   return startProcess({
@@ -110,6 +113,21 @@ async function cancel(
   });
 }
 
+/** Whether the engine's consumer `group` has handled the event (its inbox row committed). */
+async function inboxHas(group: string, eventId: string): Promise<boolean> {
+  const client = new Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    const r = await client.query(
+      'SELECT 1 FROM keel_inbox WHERE consumer_group = $1 AND event_id = $2',
+      [group, eventId],
+    );
+    return (r.rowCount ?? 0) > 0;
+  } finally {
+    await client.end();
+  }
+}
+
 async function until(id: string, status: string): Promise<OperationView> {
   await waitUntil(`${id} ${status}`, async () => (await view(id)).status === status, {
     timeoutMs: 45_000,
@@ -118,7 +136,14 @@ async function until(id: string, status: string): Promise<OperationView> {
 }
 
 async function submit(type: string, params: Record<string, unknown>): Promise<string> {
-  const operationId = uuidv7();
+  return submitWithId(uuidv7(), type, params);
+}
+
+async function submitWithId(
+  operationId: string,
+  type: string,
+  params: Record<string, unknown>,
+): Promise<string> {
   await publish('keel.operation.submitted.v1', operationId, {
     operationId,
     operationType: type,
@@ -233,9 +258,21 @@ beforeAll(async () => {
       'keel.signature.requested.v1': collect,
       'keel.broadcast.requested.v1': collect,
       'keel.operation.status.v1': collect,
+      'keel.message.dead-lettered.v1': collect,
     },
   });
-  await sub.ready;
+  // Plays a transaction signer that cannot process one operation's signature request (poison).
+  const poisonSigner = await bus.subscribe({
+    group: 'transaction-signer',
+    handlers: {
+      'keel.signature.requested.v1': async (e) => {
+        await Promise.resolve();
+        if (poisoned.has(e.correlationId))
+          throw new NonRetryableError('signer wallet is not configured for this lane');
+      },
+    },
+  });
+  await Promise.all([sub.ready, poisonSigner.ready]);
   engine = startEngine();
   await engineReady();
 }, 180_000);
@@ -458,6 +495,39 @@ describe('execution engine pipeline', () => {
     expect(eventsOf('keel.signature.requested.v1', id)).toHaveLength(0);
   });
 
+  it('cancels an operation waiting for custodian approval: CANCELLED, announced by its status event; a late signature is ignored and nothing is broadcast', async () => {
+    const { id, sigReq } = await submitToSigning(
+      'token.transfer',
+      { asset, to: holder, amount: '6' },
+      '50000',
+    );
+    await publish('keel.signature.result.v1', id, {
+      outcome: 'pending-approval',
+      operationId: id,
+      transactionIndex: 0,
+      approvalId: 'approval-1',
+    });
+    await until(id, 'PENDING_APPROVAL');
+    const res = await cancel(id);
+    expect(res.status).toBe(200);
+    const cancelled = (await res.json()) as OperationView;
+    expect(cancelled).toMatchObject({ status: 'CANCELLED', subStatus: 'CANCELLED_BY_REQUEST' });
+    expect(cancelled.error).toMatchObject({
+      code: 'CANCELLED',
+      details: { requestedBy: 'apikey:k1', previousStatus: 'PENDING_APPROVAL' },
+    });
+    // The CANCELLED status event is what key-guardian and the signer act on.
+    const cancelledEvent = () =>
+      eventsOf('keel.operation.status.v1', id).find((e) => e.payload.status === 'CANCELLED');
+    await waitUntil('CANCELLED status event', async () => cancelledEvent() !== undefined);
+    expect(cancelledEvent()!.payload).toMatchObject({ previousStatus: 'PENDING_APPROVAL' });
+    // An approval settled just before the cancellation reached key-guardian: ignored.
+    const signed = await deliverSigned(id, await sign(sigReq, 11), 11);
+    await waitUntil('late signature handled', () => inboxHas('execution-engine', signed.id));
+    expect((await view(id)).status).toBe('CANCELLED');
+    expect(eventsOf('keel.broadcast.requested.v1', id)).toHaveLength(0);
+  });
+
   it('refuses to cancel from SIGNING on with 409 OPERATION_NOT_CANCELLABLE; unknown or foreign ids are 404', async () => {
     const { id } = await submitToSigning(
       'token.transfer',
@@ -472,6 +542,7 @@ describe('execution engine pipeline', () => {
       retryable: false,
       details: { code: 'OPERATION_NOT_CANCELLABLE', status: 'SIGNING' },
     });
+    expect(body.error.why).toContain('being signed');
     expect((await view(id)).status).toBe('SIGNING');
     expect((await cancel(uuidv7())).status).toBe(404);
     expect((await cancel(id, 'another-org')).status).toBe(404);
@@ -500,6 +571,70 @@ describe('execution engine pipeline', () => {
     expect(eventsOf('keel.compliance.requested.v1', id)).toHaveLength(3);
     expect(eventsOf('keel.signature.requested.v1', id)).toHaveLength(0);
   });
+  it('ends DEAD_LETTER when a pipeline consumer dead-letters an event of the operation, naming topic, group and reason; once ended it is left alone', async () => {
+    // Another service's consumer gives up on the signature request (rejected as poison).
+    const signerPoisoned = uuidv7();
+    poisoned.add(signerPoisoned);
+    const id = await submitWithId(signerPoisoned, 'token.transfer', {
+      asset,
+      to: holder,
+      amount: '3',
+    });
+    await next('keel.compliance.requested.v1', id);
+    await passCompliance(id, '50000');
+    const dead = await until(id, 'DEAD_LETTER');
+    expect(dead).toMatchObject({ subStatus: 'MESSAGE_DEAD_LETTERED' });
+    expect(dead.error).toMatchObject({
+      code: 'MESSAGE_DEAD_LETTERED',
+      details: {
+        topic: 'keel.signature.requested.v1',
+        group: 'transaction-signer',
+        reason: 'rejected',
+        stage: 'SIGNING',
+      },
+    });
+    expect((dead.error!.details as Record<string, string>)['error']).toContain(
+      'signer wallet is not configured',
+    );
+
+    // The engine's own consumer cannot decode a message of the operation (malformed).
+    const other = await submit('token.transfer', { asset, to: holder, amount: '3' });
+    await next('keel.compliance.requested.v1', other);
+    const malformed = (eventId: string) =>
+      bus.driver.send([
+        {
+          topic: 'keel.compliance.result.v1',
+          key: other,
+          value: '{"not": "an event"',
+          headers: {
+            [Headers.eventId]: eventId,
+            [Headers.organizationId]: org,
+            [Headers.correlationId]: other,
+          },
+        },
+      ]);
+    await malformed(uuidv7());
+    const ended = await until(other, 'DEAD_LETTER');
+    expect(ended.error).toMatchObject({
+      details: {
+        topic: 'keel.compliance.result.v1',
+        group: 'execution-engine',
+        reason: 'malformed',
+      },
+    });
+    // Another dead letter of an operation that already ended changes nothing.
+    const again = uuidv7();
+    await malformed(again);
+    const notice = () =>
+      eventsOf('keel.message.dead-lettered.v1', other).find((e) => e.payload.eventId === again);
+    await waitUntil('announcement of the second dead letter', async () => notice() !== undefined);
+    await waitUntil('announcement handled', () => inboxHas('execution-engine', notice()!.id));
+    const after = await view(other);
+    expect(after.status).toBe('DEAD_LETTER');
+    expect(after.history).toHaveLength(ended.history.length);
+    expect(eventsOf('keel.signature.requested.v1', other)).toHaveLength(0);
+  });
+
   it('answers its internal API to Keel services only: no or a wrong internal token is a 401 problem', async () => {
     const id = await submit('token.transfer', { asset, to: holder, amount: '1' });
     await until(id, 'PREPARING');

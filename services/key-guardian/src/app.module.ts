@@ -3,6 +3,7 @@ import type { Logger } from '@keel/telemetry';
 import type { DataSource } from 'typeorm';
 import type { ApprovalRepository } from './approvals/approval.repository';
 import { ApprovalsController } from './approvals/approvals.controller';
+import type { CloseApprovalsUseCase } from './approvals/usecases/close-approvals/close-approvals.usecase';
 import type { DecideApprovalUseCase } from './approvals/usecases/decide-approval/decide-approval.usecase';
 import type { ReadApprovalsUseCase } from './approvals/usecases/read-approvals/read-approvals.usecase';
 import { HealthController } from './health/health.controller';
@@ -16,6 +17,7 @@ import type { UnifiedSigner } from './signer/unified-signer';
 import { KeySignRequestedHandler } from './signing/handlers/key-sign-requested.handler';
 import { SignTransactionUseCase } from './signing/usecases/sign-transaction/sign-transaction.usecase';
 import {
+  CLOSE_APPROVALS,
   DATA_SOURCE,
   DECIDE_APPROVAL,
   KEYSTORE,
@@ -38,6 +40,7 @@ export interface KeyGuardianModuleDeps {
   readonly approvals: ApprovalRepository;
   readonly readApprovals: ReadApprovalsUseCase;
   readonly decideApproval: DecideApprovalUseCase;
+  readonly closeApprovals: CloseApprovalsUseCase;
   readonly signingRequests: SigningRequestRepository;
 }
 
@@ -63,6 +66,7 @@ export class KeyGuardianModule {
         { provide: POLICIES, useValue: deps.policies },
         { provide: READ_APPROVALS, useValue: deps.readApprovals },
         { provide: DECIDE_APPROVAL, useValue: deps.decideApproval },
+        { provide: CLOSE_APPROVALS, useValue: deps.closeApprovals },
         {
           provide: SIGN_TRANSACTION,
           useValue: new SignTransactionUseCase(

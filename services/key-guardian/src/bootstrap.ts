@@ -19,6 +19,7 @@ import { EnvelopeCipher } from './keystore/envelope-cipher';
 import { KeystoreRepository } from './keystore/keystore.repository';
 import { ApprovalRepository } from './approvals/approval.repository';
 import { ApprovalTimeoutPoller } from './approvals/approval-timeout.poller';
+import { CloseApprovalsUseCase } from './approvals/usecases/close-approvals/close-approvals.usecase';
 import { DecideApprovalUseCase } from './approvals/usecases/decide-approval/decide-approval.usecase';
 import { ExpireApprovalsUseCase } from './approvals/usecases/expire-approvals/expire-approvals.usecase';
 import { ReadApprovalsUseCase } from './approvals/usecases/read-approvals/read-approvals.usecase';
@@ -89,6 +90,7 @@ export async function startKeyGuardian(
       signingRequests,
       readApprovals: new ReadApprovalsUseCase(dataSource, approvals),
       decideApproval: new DecideApprovalUseCase(dataSource, approvals, settlement),
+      closeApprovals: new CloseApprovalsUseCase(approvals, settlement),
     }),
     { logger: new NestLogger(logger), abortOnError: false },
   );

@@ -6,3 +6,4 @@ export const POLICIES = Symbol('POLICIES');
 export const KEYSTORE = Symbol('KEYSTORE');
 export const READ_APPROVALS = Symbol('READ_APPROVALS');
 export const DECIDE_APPROVAL = Symbol('DECIDE_APPROVAL');
+export const CLOSE_APPROVALS = Symbol('CLOSE_APPROVALS');

@@ -5,9 +5,11 @@ import type { ChainRepository } from './chain/chain.repository';
 import { HealthController } from './health/health.controller';
 import { BroadcastRequestedHandler } from './lanes/handlers/broadcast-requested.handler';
 import { KeySignResultHandler } from './lanes/handlers/key-sign-result.handler';
+import { OperationCancelledHandler } from './lanes/handlers/operation-cancelled.handler';
 import { ReceiptHandler } from './lanes/handlers/receipt.handler';
 import { SignatureRequestedHandler } from './lanes/handlers/signature-requested.handler';
 import type { CompleteSigningUseCase } from './lanes/usecases/complete-signing/complete-signing.usecase';
+import type { ReleaseCancelledUseCase } from './lanes/usecases/release-cancelled/release-cancelled.usecase';
 import type { ReconcileLaneUseCase } from './lanes/usecases/reconcile-lane/reconcile-lane.usecase';
 import type { ReserveAndSignUseCase } from './lanes/usecases/reserve-and-sign/reserve-and-sign.usecase';
 import type { TrackTransactionUseCase } from './lanes/usecases/track-transaction/track-transaction.usecase';
@@ -17,6 +19,7 @@ import {
   DATA_SOURCE,
   LOGGER,
   RECONCILE_LANE,
+  RELEASE_CANCELLED,
   RESERVE_AND_SIGN,
   TRACK_TRANSACTION,
 } from './tokens';
@@ -29,6 +32,7 @@ export interface TransactionSignerModuleDeps {
   readonly completeSigning: CompleteSigningUseCase;
   readonly trackTransaction: TrackTransactionUseCase;
   readonly reconcileLane: ReconcileLaneUseCase;
+  readonly releaseCancelled: ReleaseCancelledUseCase;
 }
 
 @Module({})
@@ -42,6 +46,7 @@ export class TransactionSignerModule {
         KeySignResultHandler,
         BroadcastRequestedHandler,
         ReceiptHandler,
+        OperationCancelledHandler,
       ],
       providers: [
         { provide: DATA_SOURCE, useValue: deps.dataSource },
@@ -51,6 +56,7 @@ export class TransactionSignerModule {
         { provide: COMPLETE_SIGNING, useValue: deps.completeSigning },
         { provide: TRACK_TRANSACTION, useValue: deps.trackTransaction },
         { provide: RECONCILE_LANE, useValue: deps.reconcileLane },
+        { provide: RELEASE_CANCELLED, useValue: deps.releaseCancelled },
       ],
     };
   }

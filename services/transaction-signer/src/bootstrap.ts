@@ -19,6 +19,7 @@ import { transactionSignerMigrations } from './database/migrations';
 import { NonceLaneRepository } from './lanes/nonce-lane.repository';
 import { CompleteSigningUseCase } from './lanes/usecases/complete-signing/complete-signing.usecase';
 import { ReconcileLaneUseCase } from './lanes/usecases/reconcile-lane/reconcile-lane.usecase';
+import { ReleaseCancelledUseCase } from './lanes/usecases/release-cancelled/release-cancelled.usecase';
 import { ReserveAndSignUseCase } from './lanes/usecases/reserve-and-sign/reserve-and-sign.usecase';
 import { TrackTransactionUseCase } from './lanes/usecases/track-transaction/track-transaction.usecase';
 import { signingFaultsOf } from './lanes/signing-faults';
@@ -94,6 +95,7 @@ export async function startTransactionSigner(
       completeSigning,
       trackTransaction: new TrackTransactionUseCase(lanes, logger),
       reconcileLane: reconcile,
+      releaseCancelled: new ReleaseCancelledUseCase(lanes, completeSigning, logger),
     }),
     { logger: new NestLogger(logger), abortOnError: false },
   );

@@ -5,3 +5,4 @@ export const COMPLETE_SIGNING = Symbol('COMPLETE_SIGNING');
 export const TRACK_TRANSACTION = Symbol('TRACK_TRANSACTION');
 export const RECONCILE_LANE = Symbol('RECONCILE_LANE');
 export const CHAIN = Symbol('CHAIN');
+export const RELEASE_CANCELLED = Symbol('RELEASE_CANCELLED');

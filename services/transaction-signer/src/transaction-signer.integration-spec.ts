@@ -299,6 +299,39 @@ describe('transaction-signer', () => {
     expect(rows).toEqual([{ state: 'filled', kind: 'noop' }]);
   });
 
+  it('fills the unbroadcast nonce of a cancelled operation with a no-op (an approval settled just before the cancellation), so the transactions after it are mined', async () => {
+    const [a, b] = [`op-${randomUUID()}`, `op-${randomUUID()}`];
+    await requestSignature(a);
+    const [sa] = await waitSigned(a);
+    await requestSignature(b);
+    const [sb] = await waitSigned(b);
+    expect(Number(sb!.nonce)).toBe(Number(sa!.nonce) + 1);
+    // The engine cancelled a while it waited for approval: its signed bytes are never broadcast.
+    await client.publish(
+      'keel.operation.status.v1',
+      {
+        operationId: a,
+        status: 'CANCELLED',
+        previousStatus: 'PENDING_APPROVAL',
+        subStatus: 'CANCELLED_BY_REQUEST',
+        sequence: 6,
+        at: new Date().toISOString(),
+      },
+      { organizationId: ORG, correlationId: a },
+    );
+    await pool.sendRawTransaction(sb!.rawTransaction as Hex);
+    await waitUntil(
+      'no-op and the next transaction mined',
+      async () => (await pool.minedNonce(wallet)) === Number(sb!.nonce) + 1,
+      { timeoutMs: 60_000 },
+    );
+    const rows = await signer.dataSource.query<{ state: string; kind: string }[]>(
+      `SELECT state, kind FROM ts_nonce_reservation WHERE nonce = $1 AND signer = $2`,
+      [Number(sa!.nonce), wallet],
+    );
+    expect(rows).toEqual([{ state: 'filled', kind: 'noop' }]);
+  });
+
   it('re-prices a stuck transaction and replaces it with the same nonce (broadcast by chain-gateway, not here)', async () => {
     await rpc('evm_setAutomine', [false]);
     try {

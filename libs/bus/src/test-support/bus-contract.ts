@@ -39,6 +39,7 @@ const STATUS = 'keel.operation.status.v1' as const;
 const ACCEPTED = 'keel.operation.accepted.v1' as const;
 const REJECTED = 'keel.operation.rejected.v1' as const;
 const SUBMITTED = 'keel.operation.submitted.v1' as const;
+const NOTICES = 'keel.message.dead-lettered.v1' as const;
 
 function statusPayload(operationId: string, sequence: number): PayloadInput<typeof STATUS> {
   return {
@@ -361,6 +362,66 @@ export function runBusContract(name: string, setup: () => Promise<BusContractTar
       }
       expect(letters[0]).toMatchObject({ reason: 'retries-exhausted', attempts: '3' });
       await sub.stop();
+      await driver.close();
+    });
+
+    it('announces a dead letter under its correlation id, and never a dead letter of an announcement', async () => {
+      const run = randomUUID();
+      const g = group('announced');
+      const watcher = group('watcher');
+      const notices: KeelEvent<typeof NOTICES>[] = [];
+      let watcherCalls = 0;
+      const poisoned = await bus().subscribe({
+        group: g,
+        handlers: {
+          [ACCEPTED]: async (e) => {
+            await Promise.resolve();
+            if (e.correlationId === run) throw new NonRetryableError('cannot plan this');
+          },
+        },
+      });
+      const watching = await bus().subscribe({
+        group: watcher,
+        handlers: {
+          [NOTICES]: async (e) => {
+            await Promise.resolve();
+            if (e.correlationId !== run) return;
+            watcherCalls++;
+            notices.push(e);
+            // The watcher gives up on the announcement too: it is dead-lettered, not announced again.
+            throw new NonRetryableError('watcher cannot process announcements');
+          },
+        },
+      });
+      await Promise.all([poisoned.ready, watching.ready]);
+      const ev = await bus().publish(ACCEPTED, acceptedPayload(run), {
+        organizationId: ORG,
+        correlationId: run,
+      });
+      await waitFor('announcement', () => notices.length === 1, target.settleMs);
+      expect(notices[0]).toMatchObject({
+        organizationId: ORG,
+        correlationId: run,
+        causationId: ev.id,
+        payload: { topic: ACCEPTED, group: g, reason: 'rejected', attempts: 1, eventId: ev.id },
+      });
+      expect(notices[0]!.payload.error).toContain('cannot plan this');
+      const driver = target.newDriver();
+      let letters: Awaited<ReturnType<typeof listDeadLetters>> = [];
+      const deadline = Date.now() + target.settleMs;
+      while (letters.length < 1 && Date.now() < deadline) {
+        letters = await listDeadLetters(driver, NOTICES, { group: watcher });
+        letters = letters.filter((l) => l.originalHeaders[Headers.correlationId] === run);
+      }
+      expect(letters).toHaveLength(1);
+      // A dead letter and its announcement are sent together: once the watcher's dead letter is
+      // on its DLQ, an announcement of it would be on the topic too. There is only the first one.
+      const announced = (await driver.readTopic(NOTICES)).filter(
+        (m) => m.headers[Headers.correlationId] === run,
+      );
+      expect(announced).toHaveLength(1);
+      expect(watcherCalls).toBe(1);
+      await Promise.all([poisoned.stop(), watching.stop()]);
       await driver.close();
     });
 

@@ -27,6 +27,14 @@ describe('operation lifecycle', () => {
     }
   });
 
+  it('cancels only before anything is signed, and dead-letters from any live state', () => {
+    expect(canTransition('PENDING_APPROVAL', 'CANCELLED')).toBe(true);
+    for (const from of ['SIGNING', 'BROADCASTING', 'CONFIRMING'] as const)
+      expect(canTransition(from, 'CANCELLED')).toBe(false);
+    for (const from of operationStatuses)
+      expect(canTransition(from, 'DEAD_LETTER')).toBe(!isTerminal(from));
+  });
+
   it('maps signing error codes to FAILED sub-statuses', () => {
     expect(failureOfSigningError('NONCE_CONFLICT')).toBe('NONCE_CONFLICT');
     expect(failureOfSigningError('BLOCKED_BY_POLICY')).toBe('BLOCKED_BY_POLICY');

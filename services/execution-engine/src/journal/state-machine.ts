@@ -2,18 +2,19 @@ import type { OperationFailureReason, OperationStatus } from '@keel/events';
 
 /**
  * The operation lifecycle. FAILED, DEAD_LETTER, CANCELLED and COMPLETED are
- * terminal; BROADCASTING → CONFIRMING may repeat after a reorg. An operation of
+ * terminal; any live state may end DEAD_LETTER (a pipeline consumer gave up on
+ * one of its events); PENDING_APPROVAL may be CANCELLED (nothing signed yet); BROADCASTING → CONFIRMING may repeat after a reorg. An operation of
  * several transactions goes CONFIRMING → PREPARING for its next step; one with
  * nothing left to send (a bootstrap already done) goes PREPARING → COMPLETED.
  */
 const transitions: Record<OperationStatus, readonly OperationStatus[]> = {
-  RECEIVED: ['QUEUED', 'FAILED', 'CANCELLED'],
-  QUEUED: ['PREPARING', 'FAILED', 'CANCELLED'],
+  RECEIVED: ['QUEUED', 'FAILED', 'CANCELLED', 'DEAD_LETTER'],
+  QUEUED: ['PREPARING', 'FAILED', 'CANCELLED', 'DEAD_LETTER'],
   PREPARING: ['SIGNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'DEAD_LETTER'],
   SIGNING: ['PENDING_APPROVAL', 'BROADCASTING', 'FAILED', 'DEAD_LETTER'],
-  PENDING_APPROVAL: ['SIGNING', 'BROADCASTING', 'FAILED'],
+  PENDING_APPROVAL: ['SIGNING', 'BROADCASTING', 'FAILED', 'CANCELLED', 'DEAD_LETTER'],
   BROADCASTING: ['CONFIRMING', 'FAILED', 'DEAD_LETTER'],
-  CONFIRMING: ['COMPLETED', 'PREPARING', 'BROADCASTING', 'FAILED', 'CONFIRMING'],
+  CONFIRMING: ['COMPLETED', 'PREPARING', 'BROADCASTING', 'FAILED', 'CONFIRMING', 'DEAD_LETTER'],
   COMPLETED: [],
   FAILED: [],
   DEAD_LETTER: [],

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JournalModule } from '../journal/journal.module';
 import { ComplianceResultHandler } from './handlers/compliance-result.handler';
+import { MessageDeadLetteredHandler } from './handlers/message-dead-lettered.handler';
 import { OperationAcceptedHandler } from './handlers/operation-accepted.handler';
 import { OperationRejectedHandler } from './handlers/operation-rejected.handler';
 import { OperationSubmittedHandler } from './handlers/operation-submitted.handler';
@@ -8,6 +9,7 @@ import { ReceiptHandler } from './handlers/receipt.handler';
 import { SignatureResultHandler } from './handlers/signature-result.handler';
 import { ApplyComplianceResultUseCase } from './usecases/apply-compliance-result/apply-compliance-result.usecase';
 import { ApplyReceiptUseCase } from './usecases/apply-receipt/apply-receipt.usecase';
+import { MarkDeadLetteredUseCase } from './usecases/mark-dead-lettered/mark-dead-lettered.usecase';
 import { ApplySignatureResultUseCase } from './usecases/apply-signature-result/apply-signature-result.usecase';
 import { PrepareOperationUseCase } from './usecases/prepare-operation/prepare-operation.usecase';
 import { RecordSubmissionUseCase } from './usecases/record-submission/record-submission.usecase';
@@ -24,6 +26,7 @@ import { StepRunner } from './steps';
     ComplianceResultHandler,
     SignatureResultHandler,
     ReceiptHandler,
+    MessageDeadLetteredHandler,
   ],
   providers: [
     RecordSubmissionUseCase,
@@ -32,6 +35,7 @@ import { StepRunner } from './steps';
     ApplyComplianceResultUseCase,
     ApplySignatureResultUseCase,
     ApplyReceiptUseCase,
+    MarkDeadLetteredUseCase,
     StepRunner,
   ],
 })

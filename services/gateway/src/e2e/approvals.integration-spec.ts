@@ -247,6 +247,67 @@ describe('custodian policy with quorum approvals', () => {
     expect(next.status).toBe('COMPLETED');
   });
 
+  it('cancelling an operation that waits for approval ends it CANCELLED: its approval is closed (a decision answers 409), its reserved spend released and its nonce filled, so the next transfer completes', async () => {
+    // 150 needs approval; the rolling window holds 150 (so the held 150 fills it).
+    await setPolicy({
+      amountLimits: [{ asset: token, max: '100', onBreach: 'require-approval' }],
+      rollingLimits: [
+        { asset: token, windowSeconds: 3600, max: '150', onBreach: 'require-approval' },
+      ],
+      quorum: quorum(),
+    });
+    const bob = stack.bob.address;
+    const before = await balance(token, signer);
+    const id = await stack.submit(
+      'token.transfer',
+      { asset: token, to: bob, amount: '150' },
+      'appr-cancel',
+    );
+    await waitForStatus(id, 'PENDING_APPROVAL');
+    const approvalId = (await approvalOf(id))['id'] as string;
+    expect((await decide(approvalId, approvers[0]!, 'approve')).status).toBe(201);
+
+    const cancelled = await api(`/operations/${id}/cancel`, { method: 'POST' });
+    expect(cancelled.status, JSON.stringify(cancelled.json)).toBe(200);
+    expect(cancelled.json).toMatchObject({
+      status: 'CANCELLED',
+      subStatus: 'CANCELLED_BY_REQUEST',
+      error: { code: 'CANCELLED', details: { previousStatus: 'PENDING_APPROVAL' } },
+    });
+    const detailOf = async () =>
+      (await api(`/approvals/${approvalId}`, { key: approvers[1]!.key })).json;
+    await waitUntil('approval closed', async () => (await detailOf())['status'] === 'cancelled');
+    const trail = (await detailOf())['auditTrail'] as { event: string; actor: string }[];
+    expect(trail.map((e) => e.event)).toEqual(['held', 'decision', 'cancelled']);
+    const late = await decide(approvalId, approvers[1]!, 'approve');
+    expect(late.status).toBe(409);
+    expect(late.json['error']).toMatchObject({
+      category: 'conflict',
+      details: { code: 'APPROVAL_NOT_PENDING', status: 'cancelled' },
+    });
+
+    // 100 fits the rolling window only if the held 150 was released, and is mined only if
+    // the cancelled operation's nonce was filled (no gap in the signer's lane).
+    const next = await stack.terminal(
+      await stack.submit(
+        'token.transfer',
+        { asset: token, to: bob, amount: '100' },
+        'appr-after-cancel',
+      ),
+    );
+    expect(next.status, JSON.stringify(next)).toBe('COMPLETED');
+    expect(statuses(next)).not.toContain('PENDING_APPROVAL');
+    expect(before - (await balance(token, signer))).toBe(100n);
+    expect(await stack.statusOf(id)).toBe('CANCELLED');
+    // Once on its way to the chain it can no longer be cancelled.
+    const refused = await api(`/operations/${next.id}/cancel`, { method: 'POST' });
+    expect(refused.status).toBe(409);
+    expect(refused.json['error']).toMatchObject({
+      category: 'conflict',
+      details: { code: 'OPERATION_NOT_CANCELLABLE', status: 'COMPLETED' },
+    });
+  });
+
   it('an approval nobody decides fails the operation with APPROVAL_TIMEOUT at its deadline', async () => {
     await setPolicy({
       amountLimits: [{ asset: token, max: '100', onBreach: 'require-approval' }],

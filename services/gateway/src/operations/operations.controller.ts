@@ -102,14 +102,14 @@ export class OperationsController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Cancel an operation before it is signed (RECEIVED, QUEUED or PREPARING): it ends CANCELLED, nothing is sent.',
+      'Cancel an operation before it is signed (RECEIVED, QUEUED, PREPARING or PENDING_APPROVAL): it ends CANCELLED, nothing is sent. A pending custodian approval is closed (cancelled in its audit trail, its reserved spend released) and a reserved nonce is filled with a no-op.',
   })
   @ApiResponse({ status: 200, schema: { $ref: '#/components/schemas/Operation' } })
   @ApiResponse({ status: 404, schema: { $ref: '#/components/schemas/Problem' } })
   @ApiResponse({
     status: 409,
     description:
-      'OPERATION_NOT_CANCELLABLE (details.code): the operation is SIGNING or later, or already ended',
+      'OPERATION_NOT_CANCELLABLE (details.code, with details.status): the operation is SIGNING, BROADCASTING or CONFIRMING (its transaction may already be on its way to the chain), has a transaction on chain, or already ended; `why` says which',
     schema: { $ref: '#/components/schemas/Problem' },
   })
   async cancel(

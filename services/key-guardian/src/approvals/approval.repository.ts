@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 
-export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'expired';
+/** `cancelled`: the operation ended (cancelled on request, failed, dead-lettered) while it was pending. */
+export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
 export type Decision = 'approve' | 'reject';
 
 export interface ApprovalRecord {
@@ -143,6 +144,20 @@ export class ApprovalRepository {
     return rows.map(toRecord);
   }
 
+  /** Pending approvals of an operation, locked (against a concurrent decision or expiry). */
+  async lockPendingOf(
+    manager: EntityManager,
+    organizationId: string,
+    operationId: string,
+  ): Promise<ApprovalRecord[]> {
+    const rows = await manager.query<ApprovalRow[]>(
+      `SELECT * FROM kg_approval WHERE organization_id = $1 AND operation_id = $2 AND status = 'pending'
+       ORDER BY created_at FOR UPDATE`,
+      [organizationId, operationId],
+    );
+    return rows.map(toRecord);
+  }
+
   /** Pending approvals past their deadline, locked; other instances skip them. */
   async lockExpired(manager: EntityManager, limit: number): Promise<ApprovalRecord[]> {
     const rows = await manager.query<ApprovalRow[]>(
@@ -224,7 +239,8 @@ export class ApprovalRepository {
     const rows = await manager.query<
       { id: string; event: string; actor: string; detail: Record<string, unknown>; at: Date }[]
     >(
-      `SELECT id::text, event, actor, detail, at FROM kg_approval_audit WHERE approval_id = $1 ORDER BY id`,
+      // Ordered by the bigserial, not by its text form (ORDER BY id would sort the output column: '10' < '9').
+      `SELECT a.id::text AS id, a.event, a.actor, a.detail, a.at FROM kg_approval_audit a WHERE a.approval_id = $1 ORDER BY a.id`,
       [approvalId],
     );
     return rows.map((r) => ({

@@ -14,7 +14,7 @@ const listQuery = z
   .object({
     organizationId,
     subjectId,
-    status: z.enum(['pending', 'approved', 'rejected', 'expired']).optional(),
+    status: z.enum(['pending', 'approved', 'rejected', 'expired', 'cancelled']).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .strict();

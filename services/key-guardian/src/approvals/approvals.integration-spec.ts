@@ -326,6 +326,77 @@ describe('custodian policy on sign requests', () => {
     ]);
   });
 
+  it('an operation cancelled while its approval is pending closes the approval: cancelled in the audit trail, decisions answer 409, the spend is released, the held request is refused once', async () => {
+    const wallet = await newWallet({
+      rollingLimits: [
+        { asset: TOKEN, windowSeconds: 3600, max: '10', onBreach: 'require-approval' },
+      ],
+      quorum,
+    });
+    const held = await requestSignature(wallet, transfer(ALLOWED, 11n));
+    expect(held.result.outcome).toBe('pending-approval');
+    if (held.result.outcome !== 'pending-approval') return;
+    const approvalId = held.result.approvalId;
+    expect((await decide(approvalId, A, 'approve')).body).toMatchObject({ recorded: true });
+    const cancelled = {
+      operationId: held.operationId,
+      status: 'CANCELLED' as const,
+      previousStatus: 'PENDING_APPROVAL' as const,
+      subStatus: 'CANCELLED_BY_REQUEST',
+      sequence: 5,
+      at: new Date().toISOString(),
+    };
+    const meta = { organizationId: ORG, correlationId: held.operationId };
+    const event = await client.publish('keel.operation.status.v1', cancelled, meta);
+    // The transaction signer fills the reserved nonce on this refusal.
+    const [, refused] = await stack.resultFor(held.requestId, 2);
+    expect(refused?.payload).toMatchObject({
+      outcome: 'refused',
+      error: { code: 'CANCELLED', retryable: false, details: { approvalId } },
+    });
+    const refusal = await decide(approvalId, B, 'approve');
+    expect(refusal.status).toBe(409);
+    expect(refusal.body['error']).toMatchObject({
+      category: 'conflict',
+      details: { code: 'APPROVAL_NOT_PENDING', status: 'cancelled' },
+    });
+    const detail = await http(
+      'GET',
+      `/internal/v1/approvals/${approvalId}?organizationId=${ORG}&subjectId=${C}`,
+    );
+    expect(detail.body).toMatchObject({ status: 'cancelled', approvals: 1 });
+    const trail = detail.body['auditTrail'] as { event: string; actor: string; detail: unknown }[];
+    expect(trail.map((e) => [e.event, e.actor])).toEqual([
+      ['held', 'key-guardian'],
+      ['decision', A],
+      ['cancelled', 'execution-engine'],
+    ]);
+    expect(trail[2]!.detail).toMatchObject({ code: 'CANCELLED' });
+    // Released: 10 fits the rolling window again.
+    expect((await requestSignature(wallet, transfer(ALLOWED, 10n))).result.outcome).toBe('signed');
+    // The same event again (a redelivery) and a fresh CANCELLED event change nothing: once
+    // handled (its inbox row commits with its effects), no second entry, hence no second refusal.
+    await client.publishEvents([{ topic: 'keel.operation.status.v1', event }]);
+    const again = await client.publish(
+      'keel.operation.status.v1',
+      { ...cancelled, sequence: 6 },
+      meta,
+    );
+    await waitUntil('second CANCELLED handled', async () => {
+      const rows = await kg.dataSource.query<unknown[]>(
+        `SELECT 1 FROM keel_inbox WHERE consumer_group = 'key-guardian' AND event_id = $1`,
+        [again.id],
+      );
+      return rows.length > 0;
+    });
+    const entries = await kg.dataSource.query<{ event: string }[]>(
+      `SELECT event FROM kg_approval_audit WHERE approval_id = $1 ORDER BY id`,
+      [approvalId],
+    );
+    expect(entries.map((e) => e.event)).toEqual(['held', 'decision', 'cancelled']);
+    expect((await decide(approvalId, C, 'reject')).status).toBe(409);
+  });
+
   it('an operation that fails after its signature releases the spend it reserved', async () => {
     const wallet = await newWallet({
       rollingLimits: [{ asset: TOKEN, windowSeconds: 3600, max: '10', onBreach: 'block' }],

@@ -2,10 +2,12 @@ import { CreateKeystore1795400000000 } from './1795400000000-create-keystore';
 import { SigningRequestApproval1795400000001 } from './1795400000001-signing-request-approval';
 import { CustodyPolicy1796200000000 } from './1796200000000-custody-policy';
 import { SigningRequestCallDigest1796200000001 } from './1796200000001-signing-request-call-digest';
+import { ApprovalOperationIndex1796900000000 } from './1796900000000-approval-operation-index';
 
 export const keyGuardianMigrations = [
   CreateKeystore1795400000000,
   SigningRequestApproval1795400000001,
   CustodyPolicy1796200000000,
   SigningRequestCallDigest1796200000001,
+  ApprovalOperationIndex1796900000000,
 ];

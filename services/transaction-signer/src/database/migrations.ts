@@ -1,3 +1,7 @@
 import { CreateNonceLanes1795400000100 } from './1795400000100-create-nonce-lanes';
+import { ReservationOperationIndex1796900000100 } from './1796900000100-reservation-operation-index';
 
-export const transactionSignerMigrations = [CreateNonceLanes1795400000100];
+export const transactionSignerMigrations = [
+  CreateNonceLanes1795400000100,
+  ReservationOperationIndex1796900000100,
+];

@@ -210,6 +210,20 @@ export class NonceLaneRepository {
     return rows[0] ? toReservation(rows[0]) : null;
   }
 
+  /** The operation's reservations that never reached the chain, locked. */
+  async lockUnbroadcastOf(
+    m: EntityManager,
+    organizationId: string,
+    operationId: string,
+  ): Promise<Reservation[]> {
+    const rows = await m.query<Row[]>(
+      `SELECT * FROM ts_nonce_reservation WHERE organization_id = $1 AND operation_id = $2
+         AND kind = 'operation' AND state IN ('reserved', 'signing', 'signed') ORDER BY nonce FOR UPDATE`,
+      [organizationId, operationId],
+    );
+    return rows.map(toReservation);
+  }
+
   async findByRequestId(m: EntityManager, requestId: string): Promise<Reservation | null> {
     const rows = await m.query<Row[]>(
       `SELECT * FROM ts_nonce_reservation WHERE sign_request_id = $1 FOR UPDATE`,

@@ -11,8 +11,9 @@ type Tx = { manager: EntityManager; outbox: TransactionOutbox };
 
 /**
  * Settles a held signing request, in the caller's transaction: the quorum
- * signs exactly the held bytes, a rejection or the deadline refuses them and
- * releases the reserved spend. The result goes out under the original request
+ * signs exactly the held bytes, a rejection, the deadline or the end of the
+ * operation (cancelled, failed, dead-lettered) refuses them and releases the
+ * reserved spend. The result goes out under the original request
  * id, so the transaction signer resumes (or fails) the operation.
  */
 export class ApprovalSettlement {
@@ -67,7 +68,7 @@ export class ApprovalSettlement {
   async refuse(
     tx: Tx,
     approval: ApprovalRecord,
-    status: 'rejected' | 'expired',
+    status: 'rejected' | 'expired' | 'cancelled',
     code: string,
     message: string,
     actor: string,

@@ -3,7 +3,8 @@ import { type ConsumeContext, type EventHandler, OnEvent } from '@keel/bus';
 import type { KeelEvent } from '@keel/events';
 import { withInbox } from '@keel/persistence';
 import type { DataSource } from 'typeorm';
-import { DATA_SOURCE, POLICIES } from '../../tokens';
+import type { CloseApprovalsUseCase } from '../../approvals/usecases/close-approvals/close-approvals.usecase';
+import { CLOSE_APPROVALS, DATA_SOURCE, POLICIES } from '../../tokens';
 import type { PolicyRepository } from '../policy.repository';
 
 const ENDED_UNDONE = new Set(['FAILED', 'DEAD_LETTER', 'CANCELLED']);
@@ -11,7 +12,8 @@ const ENDED_UNDONE = new Set(['FAILED', 'DEAD_LETTER', 'CANCELLED']);
 /**
  * An operation that failed after its signature (reverted, payload mismatch,
  * dead-lettered, cancelled) moved nothing: the spend it reserved against the
- * wallet's rolling limits is released.
+ * wallet's rolling limits is released. One that ended while an approval of it
+ * was pending (cancelled in PENDING_APPROVAL) has that approval closed.
  */
 @Controller()
 export class OperationEndedHandler {
@@ -20,9 +22,12 @@ export class OperationEndedHandler {
   constructor(
     @Inject(DATA_SOURCE) dataSource: DataSource,
     @Inject(POLICIES) policies: PolicyRepository,
+    @Inject(CLOSE_APPROVALS) closeApprovals: CloseApprovalsUseCase,
   ) {
     this.handle = withInbox<'keel.operation.status.v1'>(dataSource, async (event, ctx) => {
       if (!ENDED_UNDONE.has(event.payload.status)) return;
+      const { operationId, status } = event.payload;
+      await closeApprovals.execute(ctx, event.organizationId, operationId, status);
       await policies.releaseOperation(ctx.manager, event.organizationId, event.payload.operationId);
     });
   }

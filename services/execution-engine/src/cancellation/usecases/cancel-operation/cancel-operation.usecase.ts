@@ -7,8 +7,17 @@ import { Journal } from '../../../journal/journal';
 import { OperationRepository } from '../../../journal/operation.repository';
 import { DATA_SOURCE } from '../../../tokens';
 
-/** States an operation can still be cancelled in: nothing has been signed for it yet. */
-export const cancellableStatuses: readonly OperationStatus[] = ['RECEIVED', 'QUEUED', 'PREPARING'];
+/**
+ * States an operation can still be cancelled in: nothing has been signed for it
+ * yet. In PENDING_APPROVAL the held bytes exist only inside key-guardian and
+ * nothing was sent to the chain.
+ */
+export const cancellableStatuses: readonly OperationStatus[] = [
+  'RECEIVED',
+  'QUEUED',
+  'PREPARING',
+  'PENDING_APPROVAL',
+];
 
 export interface CancelOperationCommand {
   readonly organizationId: string;
@@ -18,12 +27,18 @@ export interface CancelOperationCommand {
 }
 
 /**
- * Cancels an operation before SIGNING: no nonce is reserved and no signature
- * exists yet, so CANCELLED leaves nothing behind on chain. Results that arrive
- * later (a compliance result, an acceptance) find a terminal operation and are
- * ignored. From SIGNING on, the operation may already be on its way to the
- * chain, and cancellation is refused with 409 OPERATION_NOT_CANCELLABLE.
- * Cancelling a cancelled operation again answers its view (idempotent).
+ * Cancels an operation before anything is signed, so CANCELLED leaves nothing
+ * behind on chain. Before SIGNING no nonce is reserved yet; in PENDING_APPROVAL
+ * the signature is held by key-guardian. The CANCELLED `operation.status`
+ * (written to the outbox with the state) is the cancellation event: key-guardian
+ * closes the pending approval (audit entry, spend released, the held request
+ * refused) and the transaction signer fills the operation's unbroadcast nonce
+ * with a no-op, so its lane keeps no gap. Results that arrive later (a
+ * compliance result, a signature) find a terminal operation and are ignored.
+ * In SIGNING, BROADCASTING or CONFIRMING the transaction may already be on its
+ * way to the chain, and cancellation is refused with 409
+ * OPERATION_NOT_CANCELLABLE. Cancelling a cancelled operation again answers its
+ * view (idempotent).
  */
 @Injectable()
 export class CancelOperationUseCase {
@@ -51,7 +66,10 @@ export class CancelOperationUseCase {
           subStatus: 'CANCELLED_BY_REQUEST',
           error: {
             code: 'CANCELLED',
-            message: 'The operation was cancelled on request before anything was signed.',
+            message:
+              op.status === 'PENDING_APPROVAL'
+                ? 'The operation was cancelled on request while it waited for custodian approval; nothing was signed.'
+                : 'The operation was cancelled on request before anything was signed.',
             details: { requestedBy: cmd.requestedBy, previousStatus: op.status },
           },
         });
@@ -69,8 +87,18 @@ function notCancellable(id: string, status: OperationStatus, onChain: boolean): 
     message: 'Operation can no longer be cancelled',
     why: onChain
       ? `Operation ${id} already has a transaction on chain.`
-      : `Operation ${id} is ${status}; only an operation that is ${cancellableStatuses.join(', ')} (nothing signed yet) can be cancelled.`,
+      : `Operation ${id} is ${status}: ${whyTooLate(status)} Only an operation that is ${cancellableStatuses.join(', ')} (nothing signed yet) can be cancelled.`,
     fix: 'Wait for the operation to end; to undo its effect, submit a compensating operation.',
     details: { code: 'OPERATION_NOT_CANCELLABLE', status, cancellableStatuses },
   });
+}
+
+const tooLate: Partial<Record<OperationStatus, string>> = {
+  SIGNING: 'its transaction is being signed and may reach the chain at any moment.',
+  BROADCASTING: 'its signed transaction is being sent to the chain.',
+  CONFIRMING: 'its transaction is on chain, waiting for confirmations.',
+};
+
+function whyTooLate(status: OperationStatus): string {
+  return tooLate[status] ?? 'it has already ended.';
 }

@@ -7,7 +7,7 @@ import { AuthenticateApprover } from '../authenticate-approver';
 
 const listQuery = z
   .object({
-    status: z.enum(['pending', 'approved', 'rejected', 'expired']).optional(),
+    status: z.enum(['pending', 'approved', 'rejected', 'expired', 'cancelled']).optional(),
     limit: z
       .string()
       .regex(/^[1-9][0-9]{0,2}$/, 'must be 1-200')

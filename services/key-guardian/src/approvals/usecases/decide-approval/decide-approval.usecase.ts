@@ -74,7 +74,7 @@ export class DecideApprovalUseCase {
           message: `Approval is ${a.status}`,
           why: `Approval ${a.id} was already settled (${a.status}); it takes no more decisions.`,
           fix: 'List the pending approvals and decide on those.',
-          details: { approvalId: a.id, status: a.status },
+          details: { code: 'APPROVAL_NOT_PENDING', approvalId: a.id, status: a.status },
         });
       }
       await this.approvals.addDecision(tx.manager, a.id, cmd.subjectId, cmd.decision, cmd.comment);
