@@ -635,6 +635,23 @@ describe('execution engine pipeline', () => {
     expect(eventsOf('keel.signature.requested.v1', other)).toHaveLength(0);
   });
 
+  it('leaves an operation alone when a consumer beside its path dead-letters one of its events (the signer giving up on a receipt)', async () => {
+    const id = await submit('token.transfer', { asset, to: holder, amount: '2' });
+    await next('keel.compliance.requested.v1', id);
+    const notice = await publish('keel.message.dead-lettered.v1', id, {
+      topic: 'keel.receipt.v1',
+      group: 'transaction-signer',
+      reason: 'retries-exhausted',
+      error: 'Error: lane bookkeeping failed',
+      attempts: 5,
+      partition: 0,
+      offset: '0',
+      failedAt: new Date().toISOString(),
+    });
+    await waitUntil('announcement handled', () => inboxHas('execution-engine', notice.id));
+    expect((await view(id)).status).toBe('PREPARING');
+  });
+
   it('answers its internal API to Keel services only: no or a wrong internal token is a 401 problem', async () => {
     const id = await submit('token.transfer', { asset, to: holder, amount: '1' });
     await until(id, 'PREPARING');

@@ -5,17 +5,30 @@ import { OperationRepository } from '../../../journal/operation.repository';
 import { isTerminal } from '../../../journal/state-machine';
 
 /**
- * Consumer groups of the signing pipeline: when one of them gives up on an
- * event of an operation, the operation cannot go on. Other groups (read
- * models, the indexer) failing on an event does not stop the operation.
+ * The deliveries an operation cannot go on without (consumer group → topics): when one of
+ * these consumers gives up on an event of an operation, nothing else will move it. Other
+ * dead letters leave the operation alone: bookkeeping beside the path (the signer's lane
+ * tracking of broadcasts and receipts, key-guardian's spend release and request-controls'
+ * ingress answers on status changes) and other groups (read models, the indexer). A signer
+ * that gives up on a receipt must not turn a mined operation into DEAD_LETTER.
  */
-export const pipelineGroups: ReadonlySet<string> = new Set([
-  'execution-engine',
-  'request-controls',
-  'compliance-simulator',
-  'transaction-signer',
-  'key-guardian',
-  'chain-gateway',
+export const criticalDeliveries: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  [
+    'execution-engine',
+    new Set([
+      'keel.operation.submitted.v1',
+      'keel.operation.accepted.v1',
+      'keel.operation.rejected.v1',
+      'keel.compliance.result.v1',
+      'keel.signature.result.v1',
+      'keel.receipt.v1',
+    ]),
+  ],
+  ['request-controls', new Set(['keel.operation.submitted.v1'])],
+  ['compliance-simulator', new Set(['keel.compliance.requested.v1'])],
+  ['transaction-signer', new Set(['keel.signature.requested.v1', 'keel.key.sign.result.v1'])],
+  ['key-guardian', new Set(['keel.key.sign.requested.v1'])],
+  ['chain-gateway', new Set(['keel.broadcast.requested.v1'])],
 ]);
 
 /**
@@ -37,7 +50,7 @@ export class MarkDeadLetteredUseCase {
 
   async execute(tx: Tx, event: KeelEvent<'keel.message.dead-lettered.v1'>): Promise<void> {
     const d = event.payload;
-    if (!pipelineGroups.has(d.group)) return;
+    if (!criticalDeliveries.get(d.group)?.has(d.topic)) return;
     const op = await this.operations.lock(tx.manager, event.correlationId);
     if (!op || op.organizationId !== event.organizationId || isTerminal(op.status)) return;
     await this.journal.transition(tx, op, 'DEAD_LETTER', {
