@@ -21,6 +21,14 @@ export interface OutboxRelayOptions {
    * only bounds how late rows written by other processes are seen.
    */
   readonly idleDelayMs?: number;
+  /**
+   * How long sent rows stay in the outbox (default 7 days): long enough to look at what a
+   * service published recently, bounded so the table does not grow without end. The
+   * events themselves live on in Kafka (and in its DLQs) for the topics' retention.
+   */
+  readonly sentRetentionMs?: number;
+  /** How often the relay deletes sent rows older than the retention (default hourly). */
+  readonly purgeIntervalMs?: number;
   readonly logger?: BusLogger;
 }
 
@@ -51,12 +59,17 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly maxKeys: number;
   private readonly idleDelayMs: number;
+  private readonly sentRetentionMs: number;
+  private readonly purgeIntervalMs: number;
+  private nextPurgeAt = 0;
   private readonly logger: BusLogger;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 500;
     this.maxKeys = options.maxKeys ?? 200;
     this.idleDelayMs = options.idleDelayMs ?? 200;
+    this.sentRetentionMs = options.sentRetentionMs ?? 7 * 24 * 3_600_000;
+    this.purgeIntervalMs = options.purgeIntervalMs ?? 3_600_000;
     this.logger = options.logger ?? noop;
     const wakeOnCommit: EntitySubscriberInterface = {
       afterTransactionCommit: (event) => {
@@ -159,6 +172,8 @@ export class OutboxRelay {
           'outbox relay failed; retrying',
         );
       }
+      // Housekeeping runs whether or not the broker answers (it only deletes sent rows).
+      await this.purgeIfDue();
       if (delay > 0 && this.running) {
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, delay);
@@ -178,12 +193,34 @@ export class OutboxRelay {
     await this.loop;
   }
 
-  /** Deletes sent rows older than the retention (run periodically). */
-  async purgeSent(olderThanMs: number): Promise<number> {
-    const r = await this.options.dataSource.query<[unknown, number]>(
-      `DELETE FROM keel_outbox WHERE sent_at IS NOT NULL AND sent_at < now() - ($1::text || ' milliseconds')::interval`,
-      [String(olderThanMs)],
-    );
-    return r[1];
+  /** Deletes sent rows past the retention once per purge interval (from the relay loop). */
+  private async purgeIfDue(): Promise<void> {
+    const now = Date.now();
+    if (now < this.nextPurgeAt) return;
+    this.nextPurgeAt = now + this.purgeIntervalMs;
+    try {
+      const purged = await this.purgeSent(this.sentRetentionMs);
+      if (purged > 0) this.logger.info({ purged }, 'outbox: sent rows past retention deleted');
+    } catch (err) {
+      // Housekeeping only: the next interval tries again; relaying goes on.
+      this.logger.warn({ err: String(err) }, 'outbox purge failed; retrying next interval');
+    }
+  }
+
+  /** Deletes sent rows older than the retention (the relay loop runs it every purge interval). */
+  async purgeSent(olderThanMs: number, batchSize = 5_000): Promise<number> {
+    // In batches: a first purge after a long time must not hold one huge delete.
+    let purged = 0;
+    for (;;) {
+      const r = await this.options.dataSource.query<[unknown, number]>(
+        `DELETE FROM keel_outbox WHERE id IN (
+           SELECT id FROM keel_outbox
+           WHERE sent_at IS NOT NULL AND sent_at < now() - ($1::text || ' milliseconds')::interval
+           LIMIT $2)`,
+        [String(olderThanMs), batchSize],
+      );
+      purged += r[1];
+      if (r[1] < batchSize) return purged;
+    }
   }
 }

@@ -263,6 +263,51 @@ describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka 
     expect(sent[0]!.sent_at).not.toBeNull();
   });
 
+  it('deletes sent rows past their retention from the relay loop, in batches; unsent rows stay', async () => {
+    const recording = (into: string[]) => ({
+      publishEvents: (items: readonly { event: { id: string } }[]) => {
+        into.push(...items.map((i) => i.event.id));
+        return Promise.resolve();
+      },
+    });
+    const ops = Array.from({ length: 5 }, (_, i) => `op-purge-${i}-${randomUUID().slice(0, 6)}`);
+    const sent = await writeEvents(ops);
+    const relay = new OutboxRelay({ dataSource: ds, publisher: recording([]) });
+    while ((await relay.relayOnce()) > 0);
+    const rowsOf = async (ids: readonly string[]) =>
+      (
+        await ds.query<{ event_id: string }[]>(
+          `SELECT event_id FROM keel_outbox WHERE event_id = ANY($1::uuid[])`,
+          [ids],
+        )
+      ).map((r) => r.event_id);
+    // Within the retention nothing goes; past it, batches of 2 delete all five.
+    expect(await relay.purgeSent(3_600_000, 2)).toBe(0);
+    expect(await relay.purgeSent(0, 2)).toBeGreaterThanOrEqual(5);
+    expect(await rowsOf(sent.map((e) => e.id))).toEqual([]);
+
+    // The loop purges on its own (retention 0 here), and never an unsent row.
+    const [older] = await writeEvents([`op-purge-loop-${randomUUID().slice(0, 6)}`]);
+    while ((await relay.relayOnce()) > 0);
+    const blocked = new OutboxRelay({
+      dataSource: ds,
+      publisher: { publishEvents: () => Promise.reject(new Error('broker unreachable')) },
+      sentRetentionMs: 0,
+      purgeIntervalMs: 50,
+    });
+    const [pending] = await writeEvents([`op-purge-pending-${randomUUID().slice(0, 6)}`]);
+    blocked.start();
+    try {
+      await waitFor(
+        'sent row purged by the loop',
+        async () => (await rowsOf([older!.id])).length === 0,
+      );
+    } finally {
+      await blocked.stop();
+    }
+    expect(await rowsOf([pending!.id])).toEqual([pending!.id]);
+  });
+
   it('consumer SIGKILLed after its DB commit and before its offset commit: the redelivery changes nothing', async () => {
     const group = `g-crash-consumer-${randomUUID().slice(0, 6)}`;
     const ops = Array.from({ length: 6 }, (_, i) => `op-cc-${i}-${randomUUID().slice(0, 6)}`);
