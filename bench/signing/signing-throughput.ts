@@ -4,6 +4,9 @@
 //   Keel  end to end over HTTP through the seven signing-flow services as processes, mined
 //         operations per second from one signer at BENCH_INFLIGHT (256) in flight, with
 //         p50/p95/p99 per stage from each operation's status history.
+// After the stages it prints each service's CPU time and PostgreSQL queries per operation during
+// the Keel phase (process-stats.cjs preloaded into the services; BENCH_PROCESS_STATS=0 turns it
+// off) and the CPU per operation of the stack's PostgreSQL backends, anvil and the Kafka mock.
 // Keel runs `token.transfer` from the key-guardian signer (registered as a verified holder
 // with a balance) to the verified investors; L2 runs `transfer` from alice (an investor).
 //
