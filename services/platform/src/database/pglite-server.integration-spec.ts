@@ -68,16 +68,23 @@ describe('PgliteServer', () => {
       await quitter.connect();
       await quitter.query('BEGIN');
       await quitter.query('INSERT INTO entries VALUES (1000, $1)', ['never committed']);
-      // The other client's start-up already waits for the backend the quitter holds.
+      // The other client writes the same key: a write waits for the backend the quitter holds
+      // (only a plain read may join an open transaction, see the next test), and it succeeds
+      // only if the quitter's row was rolled back (otherwise: duplicate key).
       const other = new Client({ connectionString: url });
       const waiting = other
         .connect()
         .then(() =>
-          other.query<{ n: string }>('SELECT count(*)::text AS n FROM entries WHERE id = 1000'),
+          other.query<{ id: number }>(
+            "INSERT INTO entries VALUES (1000, 'after the rollback') RETURNING id",
+          ),
         );
       await new Promise((r) => setTimeout(r, 200));
       await quitter.end(); // mid-transaction
-      expect((await waiting).rows[0]?.n).toBe('0');
+      expect((await waiting).rows).toEqual([{ id: 1000 }]);
+      const rows = await other.query<{ v: string }>('SELECT v FROM entries WHERE id = 1000');
+      expect(rows.rows).toEqual([{ v: 'after the rollback' }]);
+      await other.query('DELETE FROM entries WHERE id = 1000');
       await other.end();
     },
   );
