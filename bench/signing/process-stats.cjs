@@ -3,7 +3,9 @@
 // process's CPU time and starts counting PostgreSQL queries; at exit it appends one JSON line
 // `{name, cpuUserMs, cpuSystemMs, queries}` (since the mark) to BENCH_STATS_FILE. CPU time is
 // the process's own (getrusage), so it holds on a shared machine where wall-clock figures
-// move. Benchmark-only: nothing in the services loads or knows this file.
+// move. With BENCH_QUERY_LOG=<dir> each service also writes `<dir>/<name>.queries.txt`: its
+// statements (whitespace folded, first 160 characters) by count, to see where the round trips
+// go. Benchmark-only: nothing in the services loads or knows this file.
 'use strict';
 const fs = require('node:fs');
 
@@ -13,11 +15,21 @@ if (file) {
   const name = entry.replace(/.*services\/([^/]+)\/src\/main\.ts$/, '$1');
   let mark = null;
   let queries = 0;
+  const queryLog = process.env.BENCH_QUERY_LOG;
+  const byText = new Map();
   try {
     const pg = require(require.resolve('pg', { paths: [process.cwd()] }));
     const query = pg.Client.prototype.query;
     pg.Client.prototype.query = function countedQuery(...args) {
-      if (mark) queries++;
+      if (mark) {
+        queries++;
+        if (queryLog) {
+          const first = args[0];
+          const text = typeof first === 'string' ? first : (first && first.text) || '?';
+          const key = text.replace(/\s+/g, ' ').trim().slice(0, 160);
+          byText.set(key, (byText.get(key) ?? 0) + 1);
+        }
+      }
       return query.apply(this, args);
     };
   } catch {
@@ -26,6 +38,7 @@ if (file) {
   process.on('SIGUSR2', () => {
     mark = process.cpuUsage();
     queries = 0;
+    byText.clear();
   });
   process.on('exit', () => {
     if (!name || !mark) return;
@@ -34,5 +47,10 @@ if (file) {
       file,
       `${JSON.stringify({ name, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000, queries })}\n`,
     );
+    if (queryLog && byText.size > 0) {
+      const lines = [...byText].sort((a, b) => b[1] - a[1]).map(([t, n]) => `${n}\t${t}`);
+      fs.mkdirSync(queryLog, { recursive: true });
+      fs.writeFileSync(`${queryLog}/${name}.queries.txt`, `${lines.join('\n')}\n`);
+    }
   });
 }

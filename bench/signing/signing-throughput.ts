@@ -103,11 +103,7 @@ class InfraCpu {
   }
 
   sample(): void {
-    const seen: [number, string][] = [];
-    for (const name of ['anvil', 'kafka-mock']) {
-      const pid = this.pids.get(name);
-      if (pid !== undefined) seen.push([pid, name]);
-    }
+    const seen: [number, string][] = [...this.pids].map(([name, pid]) => [pid, name]);
     try {
       for (const entry of readdirSync('/proc')) {
         if (!/^\d+$/.test(entry)) continue;
@@ -152,6 +148,11 @@ function printProcessStats(
     .map((l) => JSON.parse(l) as ProcessStats)
     .sort((a, b) => a.name.localeCompare(b.name));
   rmSync(statsFile, { force: true });
+  const row = (name: string, ms: number, queries?: number): void =>
+    console.log(
+      `${name.padEnd(40)} ${(ms / operations).toFixed(1).padStart(9)}  ${((100 * ms) / 1000 / seconds).toFixed(0).padStart(6)}` +
+        (queries === undefined ? '' : `  ${(queries / operations).toFixed(1).padStart(10)}`),
+    );
   console.log(
     `\nService (Keel phase: ${operations} operations, ${seconds.toFixed(1)} s)  CPU ms/op  busy %  queries/op`,
   );
@@ -161,17 +162,10 @@ function printProcessStats(
     const ms = s.cpuUserMs + s.cpuSystemMs;
     cpu += ms;
     queries += s.queries;
-    console.log(
-      `${s.name.padEnd(40)} ${(ms / operations).toFixed(1).padStart(9)}  ${((100 * ms) / 1000 / seconds).toFixed(0).padStart(6)}  ${(s.queries / operations).toFixed(1).padStart(10)}`,
-    );
+    row(s.name, ms, s.queries);
   }
-  console.log(
-    `${'all services'.padEnd(40)} ${(cpu / operations).toFixed(1).padStart(9)}  ${((100 * cpu) / 1000 / seconds).toFixed(0).padStart(6)}  ${(queries / operations).toFixed(1).padStart(10)}`,
-  );
-  for (const [group, ms] of [...infra].sort((a, b) => b[1] - a[1]))
-    console.log(
-      `${group.padEnd(40)} ${(ms / operations).toFixed(1).padStart(9)}  ${((100 * ms) / 1000 / seconds).toFixed(0).padStart(6)}`,
-    );
+  row('all services', cpu, queries);
+  for (const [group, ms] of [...infra].sort((a, b) => b[1] - a[1])) row(group, ms);
 }
 
 async function main(): Promise<void> {
@@ -260,15 +254,14 @@ async function main(): Promise<void> {
     const submittedIds = new Set<string>();
     let next = 0;
     // Marks the start of the Keel phase in every service (CPU time and queries from here).
-    for (const [name, pid] of stack.pids()) {
-      if (name === 'anvil' || name === 'kafka-mock') continue;
+    for (const pid of stack.servicePids().values()) {
       try {
         if (process.env['BENCH_STATS_FILE']) process.kill(pid, 'SIGUSR2');
       } catch {
         /* a service that is not running reports nothing */
       }
     }
-    const infra = new InfraCpu(stack.pids(), stack.databases());
+    const infra = new InfraCpu(stack.infrastructurePids(), stack.databases());
     infra.sample();
     const keelStartWall = Date.now();
     const keelStart = performance.now();

@@ -159,12 +159,19 @@ function deadLetterNotice(
     key: partitionKeyOf(DEAD_LETTER_NOTICES, event),
     value: encodeEvent(event),
     headers: {
-      [Headers.eventId]: event.id,
-      [Headers.eventType]: `${event.type}@${event.version}`,
-      [Headers.organizationId]: organizationId,
-      [Headers.correlationId]: correlationId,
+      ...envelopeHeaders(event),
       ...(event.traceparent ? { [Headers.traceparent]: event.traceparent } : {}),
     },
+  };
+}
+
+/** The headers every Keel event carries: id, type@version, organization and correlation. */
+function envelopeHeaders(event: KeelEvent<TopicName>): Record<string, string> {
+  return {
+    [Headers.eventId]: event.id,
+    [Headers.eventType]: `${event.type}@${event.version}`,
+    [Headers.organizationId]: event.organizationId,
+    [Headers.correlationId]: event.correlationId,
   };
 }
 
@@ -218,12 +225,7 @@ export class EventBus {
         : context.active();
       const span = startPublishSpan(item.topic, parent, event.id);
       spans.push(span);
-      const headers: Record<string, string> = {
-        [Headers.eventId]: event.id,
-        [Headers.eventType]: `${event.type}@${event.version}`,
-        [Headers.organizationId]: event.organizationId,
-        [Headers.correlationId]: event.correlationId,
-      };
+      const headers = envelopeHeaders(event);
       injectTraceHeaders(trace.setSpan(parent, span), headers);
       records.push({
         topic: item.topic,

@@ -3,7 +3,8 @@ import type { OperationFailureReason, OperationStatus } from '@keel/events';
 /**
  * The operation lifecycle. FAILED, DEAD_LETTER, CANCELLED and COMPLETED are
  * terminal; any live state may end DEAD_LETTER (a pipeline consumer gave up on
- * one of its events); PENDING_APPROVAL may be CANCELLED (nothing signed yet); BROADCASTING → CONFIRMING may repeat after a reorg. An operation of
+ * one of its events); PENDING_APPROVAL may be CANCELLED (nothing signed
+ * yet); BROADCASTING → CONFIRMING may repeat after a reorg. An operation of
  * several transactions goes CONFIRMING → PREPARING for its next step; one with
  * nothing left to send (a bootstrap already done) goes PREPARING → COMPLETED.
  */

@@ -11,6 +11,7 @@ import {
   hashTypedData,
   type Hash,
   type Hex,
+  parseSignature,
   toHex,
   type TypedDataDefinition,
 } from 'viem';
@@ -142,11 +143,8 @@ export class LocalKeystoreSigner implements UnifiedSigner {
       throw err;
     }
     // A sealed key that does not belong to its row must never sign for it.
-    const recovered = recoverSignerAddress(digest, {
-      r: signature.slice(0, 66) as Hex,
-      s: `0x${signature.slice(66, 130)}`,
-      yParity: parseInt(signature.slice(130, 132), 16) - 27,
-    });
+    const { r, s, yParity } = parseSignature(signature);
+    const recovered = recoverSignerAddress(digest, { r, s, yParity });
     if (recovered !== getAddress(found.wallet.address)) {
       throw new SignerError(
         'KEYSTORE_INTEGRITY',

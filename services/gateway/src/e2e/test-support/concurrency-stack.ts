@@ -41,8 +41,10 @@ export interface SigningStack {
    * with submission time), so a driver following recent operations reads a page or two.
    */
   list(opts?: { downTo?: string }): Promise<OperationView[]>;
-  /** Process id of each service (name → pid), of anvil and of the Kafka mock cluster. */
-  pids(): ReadonlyMap<string, number>;
+  /** Process id of each service (name → pid). */
+  servicePids(): ReadonlyMap<string, number>;
+  /** Process ids of the infrastructure: `anvil` and `kafka-mock`. */
+  infrastructurePids(): ReadonlyMap<string, number>;
   /** The PostgreSQL database of each service (names, for per-backend accounting). */
   databases(): readonly string[];
   logs(): string;
@@ -115,11 +117,12 @@ export async function startSigningStack(opts: { mining?: MiningMode } = {}): Pro
         } while (cursor);
         return out;
       },
-      pids: () =>
-        new Map([
-          ...[...stack.services.entries()].map(([n, s]) => [n, s.proc.pid] as const),
-          ['anvil', stack.anvil.process.pid] as const,
-          ['kafka-mock', stack.kafka.process.pid] as const,
+      servicePids: () =>
+        new Map([...stack.services.entries()].map(([n, s]) => [n, s.proc.pid] as const)),
+      infrastructurePids: () =>
+        new Map<string, number>([
+          ['anvil', stack.anvil.process.pid],
+          ['kafka-mock', stack.kafka.process.pid],
         ]),
       databases: () =>
         [...stack.services.values()]
