@@ -5,7 +5,8 @@
 // the process's own (getrusage), so it holds on a shared machine where wall-clock figures
 // move. With BENCH_QUERY_LOG=<dir> each service also writes `<dir>/<name>.queries.txt`: its
 // statements (whitespace folded, first 160 characters) by count, to see where the round trips
-// go. Benchmark-only: nothing in the services loads or knows this file.
+// go. With BENCH_CPU_PROFILE=<dir> each service writes `<dir>/<name>.cpuprofile` of the Keel
+// phase (V8's sampling profiler; open it in Chrome DevTools). Benchmark-only: nothing in the services loads or knows this file.
 'use strict';
 const fs = require('node:fs');
 
@@ -35,7 +36,16 @@ if (file) {
   } catch {
     // a process without pg (the compliance simulator) counts no queries
   }
+  const profileDir = process.env.BENCH_CPU_PROFILE;
+  let profiler = null;
   process.on('SIGUSR2', () => {
+    if (profileDir && !profiler) {
+      const inspector = require('node:inspector');
+      profiler = new inspector.Session();
+      profiler.connect();
+      profiler.post('Profiler.enable');
+      profiler.post('Profiler.start');
+    }
     mark = process.cpuUsage();
     queries = 0;
     byText.clear();
@@ -43,6 +53,14 @@ if (file) {
   process.on('exit', () => {
     if (!name || !mark) return;
     const cpu = process.cpuUsage(mark);
+    if (profiler) {
+      // The in-thread inspector session answers synchronously, so this works in an exit handler.
+      profiler.post('Profiler.stop', (err, result) => {
+        if (err || !result) return;
+        fs.mkdirSync(profileDir, { recursive: true });
+        fs.writeFileSync(`${profileDir}/${name}.cpuprofile`, JSON.stringify(result.profile));
+      });
+    }
     fs.appendFileSync(
       file,
       `${JSON.stringify({ name, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000, queries })}\n`,

@@ -137,6 +137,17 @@ const columns: Record<keyof ReservationPatch, string> = {
   lastError: 'last_error',
 };
 
+/** Hashes are stored lowercase, so a lookup by hash is an index equality (see the migration). */
+function canonicalHashes(patch: ReservationPatch): ReservationPatch {
+  return {
+    ...patch,
+    ...(patch.txHash ? { txHash: patch.txHash.toLowerCase() as Hash } : {}),
+    ...(patch.replacedHashes
+      ? { replacedHashes: patch.replacedHashes.map((h) => h.toLowerCase() as Hash) }
+      : {}),
+  };
+}
+
 /** The only code that reads or writes nonce lanes and reservations. Addresses are stored checksummed. */
 export class NonceLaneRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -195,7 +206,7 @@ export class NonceLaneRepository {
   async update(m: EntityManager, id: string, patch: ReservationPatch): Promise<void> {
     const sets: string[] = ['updated_at = now()'];
     const values: unknown[] = [id];
-    for (const [k, v] of Object.entries(patch)) {
+    for (const [k, v] of Object.entries(canonicalHashes(patch))) {
       values.push(typeof v === 'bigint' ? v.toString() : v);
       sets.push(`${columns[k as keyof ReservationPatch]} = $${values.length}`);
     }
@@ -234,8 +245,8 @@ export class NonceLaneRepository {
 
   async findByHash(m: EntityManager, chainId: number, hash: Hash): Promise<Reservation | null> {
     const rows = await m.query<Row[]>(
-      `SELECT * FROM ts_nonce_reservation WHERE chain_id = $1 AND (lower(tx_hash) = lower($2) OR lower($2) = ANY (SELECT lower(h) FROM unnest(replaced_hashes) h)) FOR UPDATE`,
-      [chainId, hash],
+      `SELECT * FROM ts_nonce_reservation WHERE chain_id = $1 AND (tx_hash = $2 OR replaced_hashes @> ARRAY[$2::text]) FOR UPDATE`,
+      [chainId, hash.toLowerCase()],
     );
     return rows[0] ? toReservation(rows[0]) : null;
   }
