@@ -1,4 +1,13 @@
-import { type Chain, createPublicClient, defineChain, http, type PublicClient } from 'viem';
+import { keepAliveFetch } from '@keel/http-problem';
+import {
+  type Chain,
+  createPublicClient,
+  defineChain,
+  http,
+  type HttpTransport,
+  type HttpTransportConfig,
+  type PublicClient,
+} from 'viem';
 
 export interface ChainClientOptions {
   /** Per-request timeout in milliseconds. */
@@ -18,6 +27,15 @@ export function keelChain(chainId: number, url: string, name = `chain-${chainId}
 }
 
 /**
+ * viem's HTTP JSON-RPC transport on kept-alive node:http sockets instead of the
+ * global fetch: same batching, retries and errors, a fraction of the client CPU
+ * per request (every service of the pipeline makes several RPC calls per operation).
+ */
+export function rpcHttpTransport(url: string, config: HttpTransportConfig = {}): HttpTransport {
+  return http(url, { ...config, fetchFn: keepAliveFetch as unknown as typeof fetch });
+}
+
+/**
  * A viem public client for one upstream URL. viem's own retries are off: the
  * upstream pool decides when to retry and where (another upstream), so a dead
  * node costs one timeout, not viem's retry budget times the pool's.
@@ -34,7 +52,7 @@ export function createChainClient(
 ): PublicClient {
   return createPublicClient({
     chain: keelChain(chainId, url, options.name),
-    transport: http(url, {
+    transport: rpcHttpTransport(url, {
       retryCount: 0,
       timeout: options.timeoutMs ?? 10_000,
       batch: { batchSize: 50, wait: 0 },

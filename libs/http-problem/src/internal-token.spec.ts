@@ -1,5 +1,8 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { problemSchema } from '@keel/operations';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   INTERNAL_TOKEN_HEADER,
   internalTokenHeaders,
@@ -32,8 +35,6 @@ function answer(headers: Record<string, string | string[] | undefined>) {
   return sent;
 }
 
-afterEach(() => vi.unstubAllGlobals());
-
 describe('internal token', () => {
   it('lets a request with the token through', () => {
     expect(answer({ [INTERNAL_TOKEN_HEADER]: TOKEN })).toEqual({ next: true });
@@ -62,15 +63,28 @@ describe('internal token', () => {
   });
 
   it('callService sends the process token by itself', async () => {
-    const seen: Headers[] = [];
-    vi.stubGlobal('fetch', async (_url: URL, init: RequestInit) => {
-      seen.push(new Headers(init.headers));
-      return new Response(JSON.stringify({ ok: true }), { status: 200 });
+    const seen: http.IncomingHttpHeaders[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(req.headers);
+      req.resume();
+      req.on('end', () => res.end(JSON.stringify({ ok: true })));
     });
-    useInternalToken(TOKEN);
-    expect(internalTokenHeaders()).toEqual({ [INTERNAL_TOKEN_HEADER]: TOKEN });
-    await callService('http://127.0.0.1:1', '/internal/v1/x', { method: 'POST', body: {} });
-    expect(seen[0]?.get(INTERNAL_TOKEN_HEADER)).toBe(TOKEN);
-    expect(seen[0]?.get('content-type')).toBe('application/json');
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      useInternalToken(TOKEN);
+      expect(internalTokenHeaders()).toEqual({ [INTERNAL_TOKEN_HEADER]: TOKEN });
+      const port = (server.address() as AddressInfo).port;
+      const answered = await callService(`http://127.0.0.1:${port}`, '/internal/v1/x', {
+        method: 'POST',
+        body: {},
+      });
+      expect(answered).toEqual({ ok: true });
+      expect(seen[0]?.[INTERNAL_TOKEN_HEADER.toLowerCase()]).toBe(TOKEN);
+      expect(seen[0]?.['content-type']).toBe('application/json');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

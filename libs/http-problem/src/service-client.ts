@@ -1,4 +1,5 @@
 import { Problem, problems, problemSchema } from '@keel/operations';
+import { type KeepAliveResponse, keepAliveFetch } from './http-client';
 import { internalTokenHeaders } from './internal-token';
 
 export interface ServiceCallOptions {
@@ -18,16 +19,16 @@ export async function callService<T>(
   path: string,
   options: ServiceCallOptions = {},
 ): Promise<T> {
-  let res: Response;
+  let res: KeepAliveResponse;
   try {
-    res = await fetch(new URL(path, baseUrl), {
+    res = await keepAliveFetch(new URL(path, baseUrl), {
       method: options.method ?? 'GET',
       headers: {
         ...internalTokenHeaders(),
         ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      timeoutMs: options.timeoutMs ?? 10_000,
     });
   } catch {
     throw problems.unavailable(new URL(baseUrl).host);

@@ -1,7 +1,8 @@
 import type { InProcessBroker } from '@keel/bus';
+import { rpcHttpTransport } from '@keel/chain';
 import { createBus, runService, type RunningService } from '@keel/service-runtime';
 import { createLogger, type Logger } from '@keel/telemetry';
-import { createPublicClient, http, type PublicClient } from 'viem';
+import { createPublicClient, type PublicClient } from 'viem';
 import { ComplianceSimulatorModule } from './app.module';
 import { loadComplianceSimulatorConfig } from './config';
 
@@ -18,7 +19,7 @@ export async function startComplianceSimulator(
   const client = createPublicClient({
     // Calls made in the same tick (a simulation's independent reads, concurrent simulations)
     // go out as one JSON-RPC batch.
-    transport: http(config.rpcUrl, {
+    transport: rpcHttpTransport(config.rpcUrl, {
       retryCount: 2,
       timeout: 10_000,
       batch: { batchSize: 50, wait: 0 },

@@ -4,10 +4,10 @@ import {
   type Address,
   createPublicClient,
   type Hex,
-  http,
   type Log,
   type PublicClient,
 } from 'viem';
+import { rpcHttpTransport } from '@keel/chain';
 import type { ExecutionEngineConfig } from '../config';
 import { CONFIG } from '../tokens';
 
@@ -26,7 +26,9 @@ export class ChainReader {
 
   constructor(@Inject(CONFIG) config: ExecutionEngineConfig) {
     this.client = config.rpcUrl
-      ? createPublicClient({ transport: http(config.rpcUrl, { retryCount: 2, timeout: 10_000 }) })
+      ? createPublicClient({
+          transport: rpcHttpTransport(config.rpcUrl, { retryCount: 2, timeout: 10_000 }),
+        })
       : null;
   }
 

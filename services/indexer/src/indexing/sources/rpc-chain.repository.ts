@@ -1,10 +1,10 @@
+import { rpcHttpTransport } from '@keel/chain';
 import {
   createPublicClient,
   decodeFunctionResult,
   encodeFunctionData,
   fallback,
   type Hash,
-  http,
   parseAbi,
   type PublicClient,
 } from 'viem';
@@ -27,7 +27,9 @@ export class RpcChainRepository implements ChainStateReader {
     rpcUrls: readonly string[],
   ) {
     this.client = createPublicClient({
-      transport: fallback(rpcUrls.map((u) => http(u, { retryCount: 1, timeout: 10_000 }))),
+      transport: fallback(
+        rpcUrls.map((u) => rpcHttpTransport(u, { retryCount: 1, timeout: 10_000 })),
+      ),
     });
   }
 
