@@ -82,15 +82,19 @@ export class OutboxRelay {
     options.dataSource.subscribers.push(wakeOnCommit);
   }
 
-  /** Relays one batch; returns how many events were published. */
-  async relayOnce(): Promise<number> {
-    // An idle relay pays one indexed read, outside any transaction.
-    const candidates = await this.options.dataSource.query<{ partition_key: string }[]>(
-      `SELECT partition_key FROM keel_outbox WHERE sent_at IS NULL
-       GROUP BY partition_key ORDER BY min(id) LIMIT $1`,
-      [this.maxKeys],
-    );
-    if (candidates.length === 0) return 0;
+  /**
+   * Relays one batch; returns how many events were published. `knownWork` (a commit in
+   * this process wrote events) skips the cheap "is there anything" read that an idle
+   * poll starts with.
+   */
+  async relayOnce(knownWork = false): Promise<number> {
+    if (!knownWork) {
+      // An idle relay pays one indexed read, outside any transaction.
+      const any = await this.options.dataSource.query<unknown[]>(
+        'SELECT 1 FROM keel_outbox WHERE sent_at IS NULL LIMIT 1',
+      );
+      if (any.length === 0) return 0;
+    }
     const runner = this.options.dataSource.createQueryRunner();
     await runner.connect();
     try {
@@ -98,18 +102,29 @@ export class OutboxRelay {
       await runner.startTransaction();
       let selected: string[] = [];
       try {
-        // Claims the keys no other relay holds and locks their unsent rows, in one statement
-        // (ARRAY(...) is evaluated once, before the rows are read: every claim precedes the scan).
-        const rows = (await runner.query(
-          `SELECT id, topic, partition_key, event FROM keel_outbox
-           WHERE sent_at IS NULL AND partition_key = ANY(ARRAY(
-             SELECT k FROM unnest($2::text[]) AS k WHERE pg_try_advisory_xact_lock($1::int, hashtext(k))
-           ))
-           ORDER BY id LIMIT $3 FOR UPDATE`,
-          [LOCK_NS_OUTBOX_RELAY, candidates.map((c) => c.partition_key), this.batchSize],
-        )) as OutboxRow[];
+        // One statement picks the oldest keys with unsent rows, claims those no other relay
+        // holds, locks their rows and marks them sent (ARRAY(...) is evaluated once, before
+        // the rows are read: every claim precedes the scan). The marks are only visible once
+        // the transaction commits, after the publish: a failed publish rolls them back.
+        const marked = (await runner.query(
+          `UPDATE keel_outbox SET sent_at = now(), attempts = attempts + 1
+           WHERE id IN (
+             SELECT id FROM keel_outbox
+             WHERE sent_at IS NULL AND partition_key = ANY(ARRAY(
+               SELECT k FROM (
+                 SELECT partition_key AS k FROM keel_outbox WHERE sent_at IS NULL
+                 GROUP BY partition_key ORDER BY min(id) LIMIT $2
+               ) AS candidates
+               WHERE pg_try_advisory_xact_lock($1::int, hashtext(k))
+             ))
+             ORDER BY id LIMIT $3 FOR UPDATE)
+           RETURNING id, topic, partition_key, event`,
+          [LOCK_NS_OUTBOX_RELAY, this.maxKeys, this.batchSize],
+        )) as [OutboxRow[], number];
+        // RETURNING has no order: publish in id (= per-key commit) order.
+        const rows = marked[0].sort((a, b) => compareIds(a.id, b.id));
         selected = rows.map((r) => r.id);
-        if (rows.length > 0) {
+        if (rows.length > 0)
           await this.options.publisher.publishEvents(
             rows.map((r) => ({
               topic: r.topic as TopicName,
@@ -117,11 +132,6 @@ export class OutboxRelay {
               key: r.partition_key,
             })),
           );
-          await runner.query(
-            `UPDATE keel_outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`,
-            [rows.map((r) => r.id)],
-          );
-        }
         await runner.commitTransaction();
         return rows.length;
       } catch (err) {
@@ -160,8 +170,9 @@ export class OutboxRelay {
     while (this.running) {
       let delay = 0;
       try {
+        const knownWork = this.nudged;
         this.nudged = false;
-        const n = await this.relayOnce();
+        const n = await this.relayOnce(knownWork);
         failures = 0;
         if (n === 0 && !this.nudged) delay = this.idleDelayMs;
       } catch (err) {
@@ -223,4 +234,9 @@ export class OutboxRelay {
       if (r[1] < batchSize) return purged;
     }
   }
+}
+
+/** Orders bigint ids given as decimal strings (node-postgres returns bigint as text). */
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
