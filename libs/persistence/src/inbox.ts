@@ -1,6 +1,7 @@
 import type { ConsumeContext, EventHandler } from '@keel/bus';
 import type { KeelEvent, TopicName } from '@keel/events';
 import type { DataSource, EntityManager } from 'typeorm';
+import { inlineStatement, startTransactionWith } from './fused-statements';
 import { TransactionOutbox } from './outbox';
 
 /** What an inbox handler gets: the delivery context plus its transaction. */
@@ -28,21 +29,36 @@ export function withInbox<T extends TopicName>(
   handler: InboxHandler<T>,
 ): EventHandler<T> {
   return async (event, ctx) => {
-    await dataSource.transaction(async (manager) => {
-      const inserted = await manager.query<unknown[]>(
-        `INSERT INTO keel_inbox (consumer_group, event_id, topic, partition_no, offset_no)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING event_id`,
-        [ctx.group, event.id, ctx.topic, ctx.partition, ctx.offset],
+    // What DataSource.transaction does, with the inbox row sent in the same message as
+    // START TRANSACTION (one round trip fewer for every event a service handles).
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const inserted = await startTransactionWith(
+        runner,
+        inlineStatement(
+          `INSERT INTO keel_inbox (consumer_group, event_id, topic, partition_no, offset_no)
+           VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING event_id`,
+          [ctx.group, event.id, ctx.topic, ctx.partition, ctx.offset],
+        ),
       );
-      if (inserted.length === 0) return;
-      const outbox = new TransactionOutbox(manager, {
-        organizationId: event.organizationId,
-        correlationId: event.correlationId,
-        causationId: event.id,
-        traceparent: ctx.traceparent,
-      });
-      await handler(event, { ...ctx, manager, outbox });
-    });
+      if (inserted.length > 0) {
+        const manager = runner.manager;
+        const outbox = new TransactionOutbox(manager, {
+          organizationId: event.organizationId,
+          correlationId: event.correlationId,
+          causationId: event.id,
+          traceparent: ctx.traceparent,
+        });
+        await handler(event, { ...ctx, manager, outbox });
+      }
+      await runner.commitTransaction();
+    } catch (err) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await runner.release();
+    }
   };
 }
 

@@ -8,6 +8,7 @@ import {
   type TopicName,
 } from '@keel/events';
 import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner } from 'typeorm';
+import { closeWith, discardClosing, inlineStatement, type SqlValue } from './fused-statements';
 
 /** Advisory-lock namespaces (first key of the two-int form). */
 export const LOCK_NS_OUTBOX_WRITER = 0x6b6f7701;
@@ -32,23 +33,34 @@ export async function enqueueEvents(
 ): Promise<void> {
   assertInTransaction(manager);
   if (items.length === 0) return;
+  // Tells the relay of this data source, once the transaction commits, that there is work.
+  markOutboxWritten(manager.queryRunner!);
+  const { text, values } = outboxInsert(items);
+  await manager.query(text, values as unknown[]);
+}
+
+/**
+ * The statement writing these events: the writer locks of their keys (taken in key order,
+ * so two writers never deadlock) and the rows, in one statement. The uncorrelated
+ * sub-select is a one-time filter: every lock is held before the first row.
+ */
+function outboxInsert(
+  items: readonly { topic: TopicName; event: KeelEvent<TopicName>; key?: string }[],
+): { text: string; values: SqlValue[] } {
   const rows = items.map((i) => ({
     topic: i.topic,
     key: i.key ?? partitionKeyOf(i.topic, i.event),
     event: i.event,
   }));
-  // Tells the relay of this data source, once the transaction commits, that there is work.
-  markOutboxWritten(manager.queryRunner!);
   const keys = [...new Set(rows.map((r) => r.key))].sort();
-  // The uncorrelated sub-select is a one-time filter: every lock is held before the first row.
-  await manager.query(
-    `WITH locks AS MATERIALIZED (
+  return {
+    text: `WITH locks AS MATERIALIZED (
        SELECT pg_advisory_xact_lock($1::int, hashtext(k)) FROM unnest($2::text[]) AS k ORDER BY k
      )
      INSERT INTO keel_outbox (event_id, topic, partition_key, event)
      SELECT * FROM unnest($3::uuid[], $4::text[], $5::text[], $6::jsonb[])
      WHERE (SELECT count(*) FROM locks) >= 0`,
-    [
+    values: [
       LOCK_NS_OUTBOX_WRITER,
       keys,
       rows.map((r) => r.event.id),
@@ -56,7 +68,7 @@ export async function enqueueEvents(
       rows.map((r) => r.key),
       rows.map((r) => JSON.stringify(r.event)),
     ],
-  );
+  };
 }
 
 function assertInTransaction(manager: EntityManager): void {
@@ -99,24 +111,38 @@ export async function flushOutbox(runner: QueryRunner | undefined): Promise<void
   if (runner && pending.length > 0) await enqueueEvents(runner.manager, pending);
 }
 
+/**
+ * Sends the events published in this transaction with its COMMIT (or the RELEASE of a
+ * nested transaction's savepoint): one round trip for both.
+ */
+function writeWithCommit(runner: QueryRunner | undefined): void {
+  const pending = takePending(runner);
+  if (!runner || pending.length === 0) return;
+  markOutboxWritten(runner);
+  const { text, values } = outboxInsert(pending);
+  closeWith(runner, inlineStatement(text, values));
+}
+
 const flushingSources = new WeakSet<DataSource>();
 
 /**
  * Events published through a TransactionOutbox are validated at once and
  * written when their transaction commits, all of them in one statement: a
- * handler that publishes five events pays one round trip, not ten. The flush
- * runs before COMMIT (a failure rolls the transaction back, events and state
- * together); a nested transaction writes the outer events before its savepoint,
- * and a rollback discards what was published since the last flush.
+ * handler that publishes five events pays one round trip, not ten, and that
+ * statement travels in the COMMIT's message (a failure aborts the COMMIT and
+ * rolls the transaction back, events and state together); a nested transaction
+ * writes the outer events before its savepoint, and a rollback discards what
+ * was published since the last flush.
  */
 function flushOnCommit(dataSource: DataSource): void {
   if (flushingSources.has(dataSource)) return;
   flushingSources.add(dataSource);
   const flusher: EntitySubscriberInterface = {
     beforeTransactionStart: (e) => flushOutbox(e.queryRunner),
-    beforeTransactionCommit: (e) => flushOutbox(e.queryRunner),
+    beforeTransactionCommit: (e) => writeWithCommit(e.queryRunner),
     beforeTransactionRollback: (e) => {
       takePending(e.queryRunner);
+      discardClosing(e.queryRunner);
     },
   };
   dataSource.subscribers.push(flusher);

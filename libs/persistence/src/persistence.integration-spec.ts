@@ -9,6 +9,7 @@ import {
   startProcess,
   type TestDatabaseHandle,
 } from '@keel/testing';
+import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDataSource, openDataSource, SynchronizeRefusedError } from './data-source';
@@ -228,6 +229,109 @@ describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka 
       [event!.id],
     );
     expect(caused).toHaveLength(1);
+  });
+
+  it('sends an inbox transaction in three messages: START with the inbox row, the effect, the outbox rows with COMMIT', async () => {
+    const [event] = await writeEvents([`op-${randomUUID()}`]);
+    const handler = withInbox(ds, effectHandler('fused'));
+    const ctx = {
+      topic: TOPIC,
+      group: 'fused-group',
+      partition: 1,
+      offset: '7',
+      key: null,
+      attempt: 1,
+      headers: {},
+      traceparent: null,
+      traceContext: undefined as never,
+    };
+    const sent: string[] = [];
+    const original = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const q = args[0];
+      sent.push(typeof q === 'string' ? q : String((q as { text?: string }).text));
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof original;
+    try {
+      await handler(event!, ctx);
+      expect(sent).toHaveLength(3);
+      expect(sent[0]).toMatch(/^START TRANSACTION; INSERT INTO keel_inbox/);
+      expect(sent[1]).toMatch(/^INSERT INTO test_effects/);
+      expect(sent[2]).toMatch(/INSERT INTO keel_outbox[\s\S]*; COMMIT$/);
+      // A duplicate finds its inbox row: START with the row, then COMMIT, nothing else.
+      sent.length = 0;
+      await handler(event!, ctx);
+      expect(sent).toEqual([expect.stringMatching(/^START TRANSACTION; INSERT/), 'COMMIT']);
+    } finally {
+      pg.Client.prototype.query = original;
+    }
+    expect(await effectsOf([event!.id], 'fused')).toEqual([{ event_id: event!.id, n: 1 }]);
+    const [inbox] = await ds.query<{ partition_no: number; offset_no: string }[]>(
+      `SELECT partition_no, offset_no FROM keel_inbox WHERE consumer_group = 'fused-group' AND event_id = $1`,
+      [event!.id],
+    );
+    expect(inbox).toEqual({ partition_no: 1, offset_no: '7' });
+    // The caused event, written as literals, reads back exactly as published.
+    const [caused] = await ds.query<{ event: { payload: { operationId: string } } }[]>(
+      `SELECT event FROM keel_outbox WHERE event->>'causationId' = $1`,
+      [event!.id],
+    );
+    expect(caused!.event.payload.operationId).toBe(event!.payload.operationId);
+  });
+
+  it('keeps every character of a value written as a literal', async () => {
+    const tricky = [
+      "quote ' and '' two",
+      'back\\slash \\n not a newline, \\x00',
+      'real newline\n and tab\t',
+      'unicode ü € 😀 and a $1 placeholder-looking text',
+      JSON.stringify({ s: 'a"b\\c\'d', n: [1, 2], nested: { emoji: '😀' } }),
+    ];
+    const op = `op-literal-${randomUUID().slice(0, 6)}`;
+    await ds.transaction(async (manager) => {
+      const outbox = new TransactionOutbox(manager, { organizationId: ORG, correlationId: op });
+      for (const [i, text] of tricky.entries())
+        await outbox.publish(TOPIC, { ...acceptedPayload(op, i), params: { seq: i, text } });
+    });
+    const rows = await ds.query<{ text: string }[]>(
+      `SELECT event->'payload'->'params'->>'text' AS text FROM keel_outbox WHERE partition_key = $1 ORDER BY id`,
+      [op],
+    );
+    expect(rows.map((r) => r.text)).toEqual(tricky);
+  });
+
+  it('rolls back the state, the inbox row and the events when the outbox rows fail with the COMMIT', async () => {
+    const op = `op-poison-${randomUUID().slice(0, 6)}`;
+    const [event] = await writeEvents([op]);
+    const handler = withInbox(ds, effectHandler('poison'));
+    const ctx = {
+      topic: TOPIC,
+      group: 'poison-group',
+      partition: 0,
+      offset: '1',
+      key: null,
+      attempt: 1,
+      headers: {},
+      traceparent: null,
+      traceContext: undefined as never,
+    };
+    await ds.query(
+      `ALTER TABLE keel_outbox ADD CONSTRAINT test_no_poison
+       CHECK (topic <> 'keel.operation.status.v1' OR event->'payload'->>'operationId' <> '${op}') NOT VALID`,
+    );
+    try {
+      await expect(handler(event!, ctx)).rejects.toThrow(/test_no_poison/);
+    } finally {
+      await ds.query(`ALTER TABLE keel_outbox DROP CONSTRAINT test_no_poison`);
+    }
+    expect(await effectsOf([event!.id], 'poison')).toEqual([]);
+    expect(
+      await ds.query(`SELECT 1 FROM keel_inbox WHERE consumer_group = 'poison-group'`),
+    ).toHaveLength(0);
+    // Redelivered once the cause is gone, it takes effect exactly once.
+    await handler(event!, ctx);
+    await handler(event!, ctx);
+    expect(await effectsOf([event!.id], 'poison')).toEqual([{ event_id: event!.id, n: 1 }]);
   });
 
   it('keeps events pending, with the failure recorded, while publishing fails', async () => {
