@@ -24,12 +24,18 @@ export class ApplyComplianceResultUseCase {
 
   async execute(tx: Tx, event: KeelEvent<'keel.compliance.result.v1'>): Promise<void> {
     const r = event.payload;
-    let op = await this.operations.lock(tx.manager, r.operationId);
-    if (!op || op.status !== 'PREPARING' || r.transactionIndex !== op.currentStep) return;
-    const prepared = await this.operations.transactionOf(tx.manager, op.id, r.transactionIndex);
+    const locked = await this.operations.lockWithStep(
+      tx.manager,
+      r.operationId,
+      r.transactionIndex,
+    );
+    if (!locked) return;
+    let op = locked.op;
+    if (op.status !== 'PREPARING' || r.transactionIndex !== op.currentStep) return;
+    const prepared = locked.step;
     if (!prepared) return;
     const fail = (sub: string, error: Parameters<typeof withStep>[2]) =>
-      this.journal.fail(tx, op!, sub, withStep(op!, prepared, error));
+      this.journal.fail(tx, op, sub, withStep(op, prepared, error));
 
     if (r.error) {
       if (r.error.retryable && op.complianceAttempts < this.config.complianceRetries) {

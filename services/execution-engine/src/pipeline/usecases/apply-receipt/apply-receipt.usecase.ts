@@ -16,10 +16,16 @@ export class ApplyReceiptUseCase {
 
   async execute(tx: Tx, event: KeelEvent<'keel.receipt.v1'>): Promise<void> {
     const r = event.payload;
-    let op = await this.operations.lock(tx.manager, r.operationId);
-    if (!op || (op.status !== 'BROADCASTING' && op.status !== 'CONFIRMING')) return;
+    const locked = await this.operations.lockWithStep(
+      tx.manager,
+      r.operationId,
+      r.transactionIndex,
+    );
+    if (!locked) return;
+    let op = locked.op;
+    if (op.status !== 'BROADCASTING' && op.status !== 'CONFIRMING') return;
     if (r.transactionIndex !== op.currentStep) return; // an earlier step's late or repeated receipt
-    const prepared = await this.operations.transactionOf(tx.manager, op.id, r.transactionIndex);
+    const prepared = locked.step;
     if (!prepared) return;
     const mined = {
       ...prepared,

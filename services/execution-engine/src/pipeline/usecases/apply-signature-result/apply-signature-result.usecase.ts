@@ -21,9 +21,15 @@ export class ApplySignatureResultUseCase {
 
   async execute(tx: Tx, event: KeelEvent<'keel.signature.result.v1'>): Promise<void> {
     const r = event.payload;
-    let op = await this.operations.lock(tx.manager, r.operationId);
-    if (!op || r.transactionIndex !== op.currentStep) return;
-    const prepared = await this.operations.transactionOf(tx.manager, op.id, r.transactionIndex);
+    const locked = await this.operations.lockWithStep(
+      tx.manager,
+      r.operationId,
+      r.transactionIndex,
+    );
+    if (!locked) return;
+    let op = locked.op;
+    if (r.transactionIndex !== op.currentStep) return;
+    const prepared = locked.step;
     if (!prepared) return;
 
     switch (r.outcome) {
