@@ -90,9 +90,20 @@ function fuse(runner: QueryRunner): void {
         return undefined;
       }
       const closing = data[CLOSING] as string | undefined;
-      if (closing !== undefined && (query === 'COMMIT' || query.startsWith('RELEASE SAVEPOINT'))) {
-        delete data[CLOSING];
-        return original(`${closing}; ${query}`);
+      if (closing !== undefined) {
+        // They go with the end of their level, or before a savepoint opens (rolling the
+        // savepoint back must not take them with it).
+        if (
+          query === 'COMMIT' ||
+          query.startsWith('RELEASE SAVEPOINT') ||
+          query.startsWith('SAVEPOINT')
+        ) {
+          delete data[CLOSING];
+          return original(`${closing}; ${query}`);
+        }
+        // A rollback (of the transaction or of the current savepoint) drops what was
+        // deferred since the transaction or savepoint began.
+        if (query === 'ROLLBACK' || query.startsWith('ROLLBACK TO SAVEPOINT')) delete data[CLOSING];
       }
     }
     return original(query, parameters, structured);
@@ -118,8 +129,10 @@ export async function startTransactionWith(runner: QueryRunner, sql: string): Pr
 
 /**
  * Sends this statement with the end of the current transaction (or savepoint) instead of
- * on its own: call it from a `beforeTransactionCommit` subscriber. If it fails, the commit
- * fails and the caller's rollback discards the transaction, as if it had run alone.
+ * on its own, after the statements deferred before it: for writes nothing in the
+ * transaction reads back. If it fails, the commit fails and the caller's rollback discards
+ * the transaction, as if it had run alone; a savepoint opened later runs it first; a
+ * rollback forgets it.
  */
 export function closeWith(runner: QueryRunner, sql: string): void {
   fuse(runner);

@@ -1,4 +1,5 @@
 export * from './data-source';
+export { closeWith, inlineStatement, type SqlValue } from './fused-statements';
 export * from './inbox';
 export * from './migrations';
 export * from './outbox';

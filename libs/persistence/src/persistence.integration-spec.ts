@@ -13,6 +13,7 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDataSource, openDataSource, SynchronizeRefusedError } from './data-source';
+import { closeWith, inlineStatement } from './fused-statements';
 import { withInbox } from './inbox';
 import { enqueueEvents, OutboxOutsideTransactionError, TransactionOutbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
@@ -277,6 +278,56 @@ describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka 
       [event!.id],
     );
     expect(caused!.event.payload.operationId).toBe(event!.payload.operationId);
+  });
+
+  it('defers writes to the end of their level: in order at COMMIT, before a savepoint, forgotten by a rollback', async () => {
+    const op = `op-deferred-${randomUUID().slice(0, 6)}`;
+    const write = (seq: number) =>
+      inlineStatement(
+        `INSERT INTO test_effects (event_id, operation_id, seq, consumer) VALUES ($1, $2, $3, 'deferred')`,
+        [randomUUID(), op, seq],
+      );
+    const seqs = async () =>
+      (
+        await ds.query<{ seq: number }[]>(
+          `SELECT seq FROM test_effects WHERE operation_id = $1 ORDER BY id`,
+          [op],
+        )
+      ).map((r) => r.seq);
+    await ds.transaction(async (manager) => {
+      closeWith(manager.queryRunner!, write(1));
+      closeWith(manager.queryRunner!, write(2));
+      // Nothing has been sent yet.
+      expect(
+        await manager.query(`SELECT 1 FROM test_effects WHERE operation_id = $1`, [op]),
+      ).toHaveLength(0);
+      await expect(
+        manager.transaction(async (inner) => {
+          closeWith(inner.queryRunner!, write(3));
+          throw new Error('inner step failed');
+        }),
+      ).rejects.toThrow('inner step failed');
+      // The outer level's writes went before the savepoint, so its rollback kept them.
+      expect(
+        await manager.query(`SELECT 1 FROM test_effects WHERE operation_id = $1`, [op]),
+      ).toHaveLength(2);
+      await manager.transaction(async (inner) => {
+        closeWith(inner.queryRunner!, write(4));
+      });
+      closeWith(manager.queryRunner!, write(5));
+    });
+    expect(await seqs()).toEqual([1, 2, 4, 5]);
+    await expect(
+      ds.transaction(async (manager) => {
+        closeWith(manager.queryRunner!, write(6));
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    // The same runner is not reused, but a fresh transaction must not inherit anything either.
+    await ds.transaction(async (manager) => {
+      closeWith(manager.queryRunner!, write(7));
+    });
+    expect(await seqs()).toEqual([1, 2, 4, 5, 7]);
   });
 
   it('keeps every character of a value written as a literal', async () => {
