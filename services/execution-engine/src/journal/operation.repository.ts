@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OperationStatus } from '@keel/events';
 import type { OperationListQuery, OperationView } from '@keel/operations';
+import { closeWith, inlineStatement } from '@keel/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DATA_SOURCE } from '../tokens';
 
@@ -217,31 +218,37 @@ export class OperationRepository {
     return true;
   }
 
-  /** Stores the state and its history row, in one statement. */
+  /**
+   * Stores the state and its history row, in one statement. In a transaction the statement
+   * is deferred to the COMMIT's message (no round trip of its own; successive saves apply
+   * in order): the operation row is locked from the start of the handler and nothing in
+   * the handler reads it back.
+   */
   async saveState(m: EntityManager, op: OperationRecord): Promise<void> {
-    await m.query(
-      `WITH saved AS (
+    const text = `WITH saved AS (
          UPDATE operations SET status = $2, sub_status = $3, error = $4, sequence = $5, compliance_attempts = $6,
            signer = $7, step_count = $8, current_step = $9, result = $10, completion = $11, updated_at = now()
          WHERE id = $1 RETURNING id
        )
        INSERT INTO operation_history (operation_id, sequence, status, sub_status)
-       SELECT id, $5, $2, $3 FROM saved
-       ON CONFLICT DO NOTHING`,
-      [
-        op.id,
-        op.status,
-        op.subStatus,
-        op.error ? JSON.stringify(op.error) : null,
-        op.sequence,
-        op.complianceAttempts,
-        op.signer,
-        op.stepCount,
-        op.currentStep,
-        op.result ? JSON.stringify(op.result) : null,
-        op.completion ? JSON.stringify(op.completion) : null,
-      ],
-    );
+       SELECT id, $5::int, $2::text, $3::text FROM saved
+       ON CONFLICT DO NOTHING`;
+    const values = [
+      op.id,
+      op.status,
+      op.subStatus,
+      op.error ? JSON.stringify(op.error) : null,
+      op.sequence,
+      op.complianceAttempts,
+      op.signer,
+      op.stepCount,
+      op.currentStep,
+      op.result ? JSON.stringify(op.result) : null,
+      op.completion ? JSON.stringify(op.completion) : null,
+    ];
+    const runner = m.queryRunner;
+    if (runner?.isTransactionActive) closeWith(runner, inlineStatement(text, values));
+    else await m.query(text, values);
   }
 
   async transactionOf(
