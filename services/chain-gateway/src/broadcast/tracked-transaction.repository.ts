@@ -82,10 +82,12 @@ export class TrackedTransactionRepository {
     m: EntityManager,
     t: Omit<TrackedTransaction, 'state' | 'blockNumber' | 'blockHash' | 'status'>,
   ): Promise<TrackedTransaction> {
-    await m.query(
+    // A new row is the common case, and this transaction holds it until it commits: the
+    // insert answers it. Only a repeated request reads (and locks) the existing row.
+    const inserted = await m.query<Row[]>(
       `INSERT INTO cg_transaction (chain_id, hash, organization_id, operation_id, transaction_index, from_address, nonce, raw_tx,
          confirmations_required, state)
-       VALUES ($1, lower($2), $3, $4, $5, $6, $7, $8, $9, 'pending') ON CONFLICT DO NOTHING`,
+       VALUES ($1, lower($2), $3, $4, $5, $6, $7, $8, $9, 'pending') ON CONFLICT DO NOTHING RETURNING *`,
       [
         t.chainId,
         t.hash,
@@ -98,6 +100,7 @@ export class TrackedTransactionRepository {
         t.confirmationsRequired,
       ],
     );
+    if (inserted[0]) return toTracked(inserted[0]);
     const rows = await m.query<Row[]>(
       `SELECT * FROM cg_transaction WHERE chain_id = $1 AND hash = lower($2) FOR UPDATE`,
       [t.chainId, t.hash],
@@ -116,6 +119,19 @@ export class TrackedTransactionRepository {
       `UPDATE cg_transaction SET ${sets.join(', ')} WHERE chain_id = $1 AND hash = lower($2)`,
       values,
     );
+  }
+
+  /** Locks those of these transactions no other transaction holds (SKIP LOCKED), by hash. */
+  async lockMany(
+    m: EntityManager,
+    chainId: number,
+    hashes: readonly Hash[],
+  ): Promise<Map<string, TrackedTransaction>> {
+    const rows = await m.query<Row[]>(
+      `SELECT * FROM cg_transaction WHERE chain_id = $1 AND hash = ANY($2::text[]) FOR UPDATE SKIP LOCKED`,
+      [chainId, hashes.map((h) => h.toLowerCase())],
+    );
+    return new Map(rows.map((r) => [r.hash, toTracked(r)]));
   }
 
   async lock(m: EntityManager, chainId: number, hash: Hash): Promise<TrackedTransaction | null> {

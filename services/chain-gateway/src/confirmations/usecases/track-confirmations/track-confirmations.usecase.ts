@@ -1,7 +1,7 @@
-import { inTransaction } from '@keel/persistence';
+import { inTransaction, type TransactionOutbox } from '@keel/persistence';
 import type { Logger } from '@keel/telemetry';
 import type { TransactionReceipt } from 'viem';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { ChainRepository } from '../../../chain/chain.repository';
 import {
   droppedReceipt,
@@ -61,7 +61,45 @@ export class TrackConfirmationsUseCase {
       if (this.changes(t, receipt, head, now)) changed.push({ t, receipt });
     });
     for (const hash of this.lastSent.keys()) if (!live.has(hash)) this.lastSent.delete(hash);
-    await mapLimit(changed, this.concurrency, ({ t, receipt }) => this.follow(t, head, receipt));
+    // Receipts on the block the row knows (or a first receipt) are the steady stream: one
+    // transaction writes them all. A missing receipt or a moved block (re-broadcast, reorg)
+    // goes on its own, so a failing node call holds back nothing else.
+    const onBlock: { t: TrackedTransaction; receipt: TransactionReceipt }[] = [];
+    const apart: typeof changed = [];
+    for (const c of changed)
+      if (c.receipt && !movedBlock(c.t, c.receipt)) onBlock.push({ t: c.t, receipt: c.receipt });
+      else apart.push(c);
+    // Bounded transactions: a long backlog after a pause is written a slice at a time.
+    for (let i = 0; i < onBlock.length; i += 200)
+      await this.followMany(chainId, head, onBlock.slice(i, i + 200));
+    await mapLimit(apart, this.concurrency, ({ t, receipt }) => this.follow(t, head, receipt));
+  }
+
+  /** Applies receipts on their known block for many transactions in one database transaction. */
+  private async followMany(
+    chainId: number,
+    head: bigint,
+    items: readonly { t: TrackedTransaction; receipt: TransactionReceipt }[],
+  ): Promise<void> {
+    const first = items[0]!.t;
+    await inTransaction(
+      this.dataSource,
+      { organizationId: first.organizationId, correlationId: first.operationId },
+      async (tx) => {
+        const locked = await this.tracked.lockMany(
+          tx.manager,
+          chainId,
+          items.map((i) => i.t.hash),
+        );
+        for (const { t: snapshot, receipt } of items) {
+          const t = locked.get(snapshot.hash.toLowerCase());
+          // Taken by another instance, ended, or moved since the snapshot: the next tick sees it.
+          if (!t || t.state === 'final' || t.state === 'dropped' || movedBlock(t, receipt))
+            continue;
+          await this.applyReceipt(tx, t, head, receipt);
+        }
+      },
+    );
   }
 
   /** Whether a tracked transaction needs a write (or a re-broadcast) given its receipt now. */
@@ -79,8 +117,7 @@ export class TrackConfirmationsUseCase {
       return true;
     }
     if (t.state === 'pending') return true;
-    if (t.blockHash !== null && t.blockHash.toLowerCase() !== receipt.blockHash.toLowerCase())
-      return true;
+    if (movedBlock(t, receipt)) return true;
     const depth = head >= receipt.blockNumber ? head - receipt.blockNumber + 1n : 1n;
     if (t.state === 'included') return Number(depth) >= t.confirmationsRequired;
     return t.state === 'confirmed' && depth > BigInt(this.reorgWindow);
@@ -125,43 +162,59 @@ export class TrackConfirmationsUseCase {
           }
           return;
         }
-        const moved =
-          t.blockHash !== null && t.blockHash.toLowerCase() !== receipt.blockHash.toLowerCase();
-        if (moved) {
-          await tx.outbox.publish('keel.receipt.v1', reorgedReceipt(t));
-          this.logger.warn(
-            { operationId: t.operationId, hash: t.hash, from: t.blockHash, to: receipt.blockHash },
-            'transaction moved to another block by a reorg',
-          );
-        }
-        const depth = head >= receipt.blockNumber ? head - receipt.blockNumber + 1n : 1n;
-        const confirmations = Number(depth);
-        const state = confirmations >= t.confirmationsRequired ? 'confirmed' : 'included';
-        if (moved || t.state === 'pending' || (t.state === 'included' && state === 'confirmed')) {
-          await this.tracked.update(tx.manager, t.chainId, t.hash, {
-            state,
-            blockNumber: receipt.blockNumber,
-            blockHash: receipt.blockHash,
-            status: receipt.status === 'success' ? 'success' : 'reverted',
-            gasUsed: receipt.gasUsed,
-            effectiveGasPrice: receipt.effectiveGasPrice,
-          });
-          const revert =
-            receipt.status === 'reverted'
-              ? await this.chain.revertOf(t.chainId, t.from, t.rawTx, receipt.blockNumber)
-              : undefined;
-          await tx.outbox.publish(
-            'keel.receipt.v1',
-            minedReceipt(t, receipt, confirmations, revert),
-          );
-          return;
-        }
-        if (t.state === 'confirmed' && depth > BigInt(this.reorgWindow)) {
-          await this.tracked.update(tx.manager, t.chainId, t.hash, { state: 'final' });
-        }
+        await this.applyReceipt(tx, t, head, receipt);
       },
     );
   }
+
+  /** Writes what a receipt says about a locked transaction and publishes it when it is news. */
+  private async applyReceipt(
+    tx: { manager: EntityManager; outbox: TransactionOutbox },
+    t: TrackedTransaction,
+    head: bigint,
+    receipt: TransactionReceipt,
+  ): Promise<void> {
+    const meta = { organizationId: t.organizationId, correlationId: t.operationId };
+    const moved = movedBlock(t, receipt);
+    if (moved) {
+      await tx.outbox.publish('keel.receipt.v1', reorgedReceipt(t), meta);
+      this.logger.warn(
+        { operationId: t.operationId, hash: t.hash, from: t.blockHash, to: receipt.blockHash },
+        'transaction moved to another block by a reorg',
+      );
+    }
+    const depth = head >= receipt.blockNumber ? head - receipt.blockNumber + 1n : 1n;
+    const confirmations = Number(depth);
+    const state = confirmations >= t.confirmationsRequired ? 'confirmed' : 'included';
+    if (moved || t.state === 'pending' || (t.state === 'included' && state === 'confirmed')) {
+      await this.tracked.update(tx.manager, t.chainId, t.hash, {
+        state,
+        blockNumber: receipt.blockNumber,
+        blockHash: receipt.blockHash,
+        status: receipt.status === 'success' ? 'success' : 'reverted',
+        gasUsed: receipt.gasUsed,
+        effectiveGasPrice: receipt.effectiveGasPrice,
+      });
+      const revert =
+        receipt.status === 'reverted'
+          ? await this.chain.revertOf(t.chainId, t.from, t.rawTx, receipt.blockNumber)
+          : undefined;
+      await tx.outbox.publish(
+        'keel.receipt.v1',
+        minedReceipt(t, receipt, confirmations, revert),
+        meta,
+      );
+      return;
+    }
+    if (t.state === 'confirmed' && depth > BigInt(this.reorgWindow)) {
+      await this.tracked.update(tx.manager, t.chainId, t.hash, { state: 'final' });
+    }
+  }
+}
+
+/** Whether the receipt puts the transaction in another block than the one recorded. */
+function movedBlock(t: TrackedTransaction, receipt: TransactionReceipt): boolean {
+  return t.blockHash !== null && t.blockHash.toLowerCase() !== receipt.blockHash.toLowerCase();
 }
 
 /** Maps with at most `limit` calls in flight; results in input order. */
