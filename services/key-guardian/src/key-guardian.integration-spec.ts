@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { EventBus } from '@keel/bus';
 import { serializeUnsignedTransaction, signingHashOf } from '@keel/chain';
 import { testInternalHeaders } from '@keel/testing';
+import pg from 'pg';
 import { type Hex, recoverAddress, recoverMessageAddress, recoverTypedDataAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningKeyGuardian } from './bootstrap';
@@ -100,6 +101,27 @@ describe('key-guardian', () => {
       })
     ).json()) as unknown[];
     expect(other).toEqual([]);
+  });
+
+  it('finds a wallet by address through the lowered-address index, not by reading the organization', async () => {
+    const db = new pg.Client({ connectionString: stack.db.url });
+    await db.connect();
+    try {
+      await db.query('BEGIN');
+      // Tiny test tables make any plan cheap: with sequential scans off, the index the
+      // planner picks shows which one can serve the lookup keystore.repository.ts makes.
+      await db.query('SET LOCAL enable_seqscan = off');
+      const plan = await db.query<{ 'QUERY PLAN': unknown }>(
+        `EXPLAIN (FORMAT JSON) SELECT * FROM kg_wallet WHERE organization_id = $1 AND lower(address) = lower($2)`,
+        [ORG, '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC'],
+      );
+      const text = JSON.stringify(plan.rows[0]!['QUERY PLAN']);
+      expect(text).toContain('kg_wallet_organization_address_lower');
+      expect(text).not.toContain('"Filter"');
+    } finally {
+      await db.query('ROLLBACK').catch(() => undefined);
+      await db.end();
+    }
   });
 
   it('signs key.sign.requested over Kafka once per event, and the same request id never signs another payload', async () => {

@@ -3,6 +3,7 @@ import { SigningRequestApproval1795400000001 } from './1795400000001-signing-req
 import { CustodyPolicy1796200000000 } from './1796200000000-custody-policy';
 import { SigningRequestCallDigest1796200000001 } from './1796200000001-signing-request-call-digest';
 import { ApprovalOperationIndex1796900000000 } from './1796900000000-approval-operation-index';
+import { WalletAddressIndex1797700000200 } from './1797700000200-wallet-address-index';
 
 export const keyGuardianMigrations = [
   CreateKeystore1795400000000,
@@ -10,4 +11,5 @@ export const keyGuardianMigrations = [
   CustodyPolicy1796200000000,
   SigningRequestCallDigest1796200000001,
   ApprovalOperationIndex1796900000000,
+  WalletAddressIndex1797700000200,
 ];
