@@ -28,6 +28,19 @@ import {
 const CONSUMER = 'libs/persistence/src/test-support/consumer-process.ts';
 const RELAY = 'libs/persistence/src/test-support/relay-process.ts';
 
+/** The consume context of one delivery of a TOPIC event, as the bus hands it to a handler. */
+const deliveryOf = (group: string, partition: number, offset: string) => ({
+  topic: TOPIC,
+  group,
+  partition,
+  offset,
+  key: null,
+  attempt: 1,
+  headers: {},
+  traceparent: null,
+  traceContext: undefined as never,
+});
+
 async function waitFor(
   what: string,
   check: () => Promise<boolean> | boolean,
@@ -211,17 +224,7 @@ describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka 
   it('makes a duplicate delivery a no-op, also when two deliveries race', async () => {
     const [event] = await writeEvents([`op-${randomUUID()}`]);
     const handler = withInbox(ds, effectHandler('race'));
-    const ctx = {
-      topic: TOPIC,
-      group: 'race-group',
-      partition: 0,
-      offset: '0',
-      key: null,
-      attempt: 1,
-      headers: {},
-      traceparent: null,
-      traceContext: undefined as never,
-    };
+    const ctx = deliveryOf('race-group', 0, '0');
     await Promise.all([handler(event!, ctx), handler(event!, ctx), handler(event!, ctx)]);
     await handler(event!, ctx);
     expect(await effectsOf([event!.id], 'race')).toEqual([{ event_id: event!.id, n: 1 }]);
@@ -235,17 +238,7 @@ describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka 
   it('sends an inbox transaction in three messages: START with the inbox row, the effect, the outbox rows with COMMIT', async () => {
     const [event] = await writeEvents([`op-${randomUUID()}`]);
     const handler = withInbox(ds, effectHandler('fused'));
-    const ctx = {
-      topic: TOPIC,
-      group: 'fused-group',
-      partition: 1,
-      offset: '7',
-      key: null,
-      attempt: 1,
-      headers: {},
-      traceparent: null,
-      traceContext: undefined as never,
-    };
+    const ctx = deliveryOf('fused-group', 1, '7');
     const sent: string[] = [];
     const original = pg.Client.prototype.query;
     pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
@@ -355,17 +348,7 @@ describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka 
     const op = `op-poison-${randomUUID().slice(0, 6)}`;
     const [event] = await writeEvents([op]);
     const handler = withInbox(ds, effectHandler('poison'));
-    const ctx = {
-      topic: TOPIC,
-      group: 'poison-group',
-      partition: 0,
-      offset: '1',
-      key: null,
-      attempt: 1,
-      headers: {},
-      traceparent: null,
-      traceContext: undefined as never,
-    };
+    const ctx = deliveryOf('poison-group', 0, '1');
     await ds.query(
       `ALTER TABLE keel_outbox ADD CONSTRAINT test_no_poison
        CHECK (topic <> 'keel.operation.status.v1' OR event->'payload'->>'operationId' <> '${op}') NOT VALID`,

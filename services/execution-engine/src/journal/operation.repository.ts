@@ -174,14 +174,13 @@ export class OperationRepository {
    */
   async lockWithStep(
     m: EntityManager,
-    id: string,
-    index: number,
+    at: { readonly operationId: string; readonly transactionIndex: number },
   ): Promise<{ op: OperationRecord; step: TransactionRecord | null } | null> {
     const rows: (OperationRow & { keel_step: TransactionRow | null })[] = await m.query(
       `SELECT o.*, to_jsonb(t) AS keel_step FROM operations o
        LEFT JOIN operation_transactions t ON t.operation_id = o.id AND t.tx_index = $2
        WHERE o.id = $1 FOR UPDATE OF o`,
-      [id, index],
+      [at.operationId, at.transactionIndex],
     );
     const row = rows[0];
     if (!row) return null;

@@ -24,11 +24,7 @@ export class ApplyComplianceResultUseCase {
 
   async execute(tx: Tx, event: KeelEvent<'keel.compliance.result.v1'>): Promise<void> {
     const r = event.payload;
-    const locked = await this.operations.lockWithStep(
-      tx.manager,
-      r.operationId,
-      r.transactionIndex,
-    );
+    const locked = await this.operations.lockWithStep(tx.manager, r);
     if (!locked) return;
     let op = locked.op;
     if (op.status !== 'PREPARING' || r.transactionIndex !== op.currentStep) return;

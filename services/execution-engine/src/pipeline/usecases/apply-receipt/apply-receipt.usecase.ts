@@ -16,11 +16,7 @@ export class ApplyReceiptUseCase {
 
   async execute(tx: Tx, event: KeelEvent<'keel.receipt.v1'>): Promise<void> {
     const r = event.payload;
-    const locked = await this.operations.lockWithStep(
-      tx.manager,
-      r.operationId,
-      r.transactionIndex,
-    );
+    const locked = await this.operations.lockWithStep(tx.manager, r);
     if (!locked) return;
     let op = locked.op;
     if (op.status !== 'BROADCASTING' && op.status !== 'CONFIRMING') return;

@@ -21,11 +21,7 @@ export class ApplySignatureResultUseCase {
 
   async execute(tx: Tx, event: KeelEvent<'keel.signature.result.v1'>): Promise<void> {
     const r = event.payload;
-    const locked = await this.operations.lockWithStep(
-      tx.manager,
-      r.operationId,
-      r.transactionIndex,
-    );
+    const locked = await this.operations.lockWithStep(tx.manager, r);
     if (!locked) return;
     let op = locked.op;
     if (r.transactionIndex !== op.currentStep) return;
