@@ -6,7 +6,9 @@
 // move. With BENCH_QUERY_LOG=<dir> each service also writes `<dir>/<name>.queries.txt`: its
 // statements (whitespace folded, first 160 characters) by count, to see where the round trips
 // go. With BENCH_CPU_PROFILE=<dir> each service writes `<dir>/<name>.cpuprofile` of the Keel
-// phase (V8's sampling profiler; open it in Chrome DevTools). Benchmark-only: nothing in the services loads or knows this file.
+// phase (V8's sampling profiler; open it in Chrome DevTools). A sample in a native call is
+// wall time, preemption included: read CPU cost from the getrusage figures, not the profile.
+// Benchmark-only: nothing in the services loads or knows this file.
 'use strict';
 const fs = require('node:fs');
 

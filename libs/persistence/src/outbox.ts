@@ -8,7 +8,7 @@ import {
   type TopicName,
 } from '@keel/events';
 import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner } from 'typeorm';
-import { closeWith, discardClosing, inlineStatement, type SqlValue } from './fused-statements';
+import { closeWith, inlineStatement, type SqlValue } from './fused-statements';
 
 /** Advisory-lock namespaces (first key of the two-int form). */
 export const LOCK_NS_OUTBOX_WRITER = 0x6b6f7701;
@@ -141,8 +141,8 @@ function flushOnCommit(dataSource: DataSource): void {
     beforeTransactionStart: (e) => flushOutbox(e.queryRunner),
     beforeTransactionCommit: (e) => writeWithCommit(e.queryRunner),
     beforeTransactionRollback: (e) => {
+      // (A statement deferred with closeWith is forgotten by the ROLLBACK itself.)
       takePending(e.queryRunner);
-      discardClosing(e.queryRunner);
     },
   };
   dataSource.subscribers.push(flusher);
