@@ -10,6 +10,8 @@ import {
   type KeelEvent,
   partitionKeyOf,
   type PayloadInput,
+  type SelectorOf,
+  selectorsOf,
   type TopicName,
   validateEvent,
 } from '@keel/events';
@@ -56,6 +58,9 @@ export type EventHandler<T extends TopicName> = (
 /** Typed handlers by topic: the handler of a topic receives that topic's payload type. */
 export type HandlerMap = { readonly [T in TopicName]?: EventHandler<T> };
 
+/** Per topic, the selector tokens a subscription handles (see `SubscribeOptions.only`). */
+export type SelectorMap = { readonly [T in TopicName]?: readonly SelectorOf<T>[] };
+
 export interface SubscribeOptions {
   /** Consumer group: each event is handled by one member of each group. */
   readonly group: string;
@@ -65,6 +70,14 @@ export interface SubscribeOptions {
   readonly fromBeginning?: boolean;
   /** Override the retryable/poison classification; default: NonRetryableError and EventValidationError are poison. */
   readonly isRetryable?: (error: unknown) => boolean;
+  /**
+   * Per topic, the selector tokens this subscription acts on (the catalog's `selectors`, e.g.
+   * `status:CANCELLED`). A message whose `keel-selectors` header names none of them is passed
+   * over (its offset committed) without being decoded, validated, traced or handled. A
+   * message without the header (its topic or event names no selectors, or it was published
+   * before they existed) is always handled, so a handler keeps its own check too.
+   */
+  readonly only?: SelectorMap;
 }
 
 export interface Subscription {
@@ -159,20 +172,42 @@ function deadLetterNotice(
     key: partitionKeyOf(DEAD_LETTER_NOTICES, event),
     value: encodeEvent(event),
     headers: {
-      ...envelopeHeaders(event),
+      ...envelopeHeaders(event, DEAD_LETTER_NOTICES),
       ...(event.traceparent ? { [Headers.traceparent]: event.traceparent } : {}),
     },
   };
 }
 
-/** The headers every Keel event carries: id, type@version, organization and correlation. */
-function envelopeHeaders(event: KeelEvent<TopicName>): Record<string, string> {
-  return {
+/**
+ * The headers every Keel event carries: id, type@version, organization and correlation,
+ * and its selector tokens where its topic declares them.
+ */
+function envelopeHeaders(event: KeelEvent<TopicName>, topic: TopicName): Record<string, string> {
+  const headers: Record<string, string> = {
     [Headers.eventId]: event.id,
     [Headers.eventType]: `${event.type}@${event.version}`,
     [Headers.organizationId]: event.organizationId,
     [Headers.correlationId]: event.correlationId,
   };
+  const selectors = selectorsOf(topic, event);
+  if (selectors && selectors.length > 0) headers[Headers.selectors] = selectors.join(' ');
+  return headers;
+}
+
+/**
+ * Whether a message is of interest to a subscription that handles only `wanted` of its
+ * topic's selector tokens: yes without a filter or without the header, else when the
+ * header names one of them.
+ */
+function selectedBy(
+  wanted: ReadonlySet<string> | undefined,
+  headers: Readonly<Record<string, string>>,
+): boolean {
+  if (!wanted) return true;
+  const carried = headers[Headers.selectors];
+  if (carried === undefined) return true;
+  for (const token of carried.split(' ')) if (wanted.has(token)) return true;
+  return false;
 }
 
 /**
@@ -225,7 +260,7 @@ export class EventBus {
         : context.active();
       const span = startPublishSpan(item.topic, parent, event.id);
       spans.push(span);
-      const headers = envelopeHeaders(event);
+      const headers = envelopeHeaders(event, item.topic);
       injectTraceHeaders(trace.setSpan(parent, span), headers);
       records.push({
         topic: item.topic,
@@ -251,6 +286,9 @@ export class EventBus {
     if (topics.length === 0) throw new Error(`subscribe(${options.group}): no handlers`);
     const policy: RetryPolicy = { ...defaultRetryPolicy, ...options.retry };
     const isRetryable = options.isRetryable ?? defaultIsRetryable;
+    const only = new Map<string, ReadonlySet<string>>(
+      Object.entries(options.only ?? {}).map(([t, tokens]) => [t, new Set<string>(tokens)]),
+    );
     let stopping = false;
     const wakeups = new Set<() => void>();
 
@@ -275,7 +313,7 @@ export class EventBus {
       if (replayFor !== undefined && replayFor !== options.group) return;
       const topic = raw.topic as TopicName;
       const handler = handlerFor(options.handlers, topic);
-      if (!handler) return;
+      if (!handler || !selectedBy(only.get(topic), raw.headers)) return;
       const { span, ctx } = startProcessSpan(topic, options.group, raw.headers, {
         'messaging.destination.partition.id': String(raw.partition),
         'messaging.kafka.offset': raw.offset,

@@ -6,6 +6,8 @@ export const Headers = {
   eventType: 'keel-event-type',
   organizationId: 'keel-organization-id',
   correlationId: 'keel-correlation-id',
+  /** Space-separated selector tokens of the event (the catalog's `selectors`), when it has them. */
+  selectors: 'keel-selectors',
   /** Set on a replayed message: only this consumer group processes it. */
   replayForGroup: 'keel-replay-for-group',
   replayedAt: 'keel-replayed-at',

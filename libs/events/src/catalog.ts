@@ -60,8 +60,16 @@ export const signingErrorCodes = [
 ] as const;
 export type SigningErrorCode = (typeof signingErrorCodes)[number];
 
+/** How a caller reached Keel: the kind of an operation's submitter. */
+export const callerKinds = ['api-key', 'user', 'internal', 'ingress'] as const;
+export type CallerKind = (typeof callerKinds)[number];
+
+export function isCallerKind(value: string): value is CallerKind {
+  return (callerKinds as readonly string[]).includes(value);
+}
+
 const caller = z.object({
-  kind: z.enum(['api-key', 'user', 'internal', 'ingress']),
+  kind: z.enum(callerKinds),
   /** API key id, user id (a session), internal service name or ingress source system; never a secret. */
   id: z.string().min(1),
 });
@@ -78,7 +86,7 @@ const preparedCall = z.object({
   value: uint,
 });
 
-interface TopicDefinition<S extends z.ZodType> {
+interface TopicDefinition<S extends z.ZodType, Sel extends string = never> {
   readonly type: string;
   readonly version: number;
   readonly description: string;
@@ -88,9 +96,20 @@ interface TopicDefinition<S extends z.ZodType> {
    * to the envelope's correlationId (the operation id).
    */
   readonly key?: (payload: z.infer<S>) => string;
+  /**
+   * Selectors: tokens that classify an event, carried in a message header
+   * (`keel-selectors`), so that a subscription interested in a few kinds of a
+   * busy topic can pass over the rest without decoding them (see
+   * `SubscribeOptions.only` in @keel/bus). Return every dimension the topic
+   * declares or `undefined` (no header): a consumer that filters on a token
+   * the event could not name must still get the event.
+   */
+  readonly selectors?: (payload: z.infer<S>) => readonly Sel[] | undefined;
 }
 
-function topic<S extends z.ZodType>(def: TopicDefinition<S>): TopicDefinition<S> {
+function topic<S extends z.ZodType, Sel extends string = never>(
+  def: TopicDefinition<S, Sel>,
+): TopicDefinition<S, Sel> {
   return def;
 }
 
@@ -198,7 +217,16 @@ export const catalog = {
       transactionHashes: z.array(hash32).optional(),
       sequence: z.number().int().nonnegative(),
       at: isoTime,
+      /**
+       * The kind of the operation's submitter (how it came in). Absent on events of
+       * operations recorded before it was carried.
+       */
+      submittedVia: z.enum(callerKinds).optional(),
     }),
+    // Seven status events per operation reach every consumer of the topic, and most consumers
+    // act on a few: they select by `status:<STATUS>` and `via:<caller kind>`.
+    selectors: (p): readonly (`status:${OperationStatus}` | `via:${CallerKind}`)[] | undefined =>
+      p.submittedVia ? [`status:${p.status}`, `via:${p.submittedVia}`] : undefined,
   }),
   'keel.compliance.requested.v1': topic({
     type: 'compliance.requested',
@@ -445,6 +473,9 @@ export type TopicName = keyof Catalog;
 export type PayloadOf<T extends TopicName> = z.infer<Catalog[T]['schema']>;
 /** What a producer may pass (before defaults are applied). */
 export type PayloadInput<T extends TopicName> = z.input<Catalog[T]['schema']>;
+/** The selector tokens a topic's events can carry (never: the topic declares none). */
+export type SelectorOf<T extends TopicName> =
+  Catalog[T] extends TopicDefinition<z.ZodType, infer Sel> ? Sel : never;
 
 export const topicNames = Object.keys(catalog) as TopicName[];
 

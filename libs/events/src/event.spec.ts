@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { catalog, deadLetterTopicOf, isTopicName, topicNames } from './catalog';
+import { catalog, deadLetterTopicOf, isTopicName, type SelectorOf, topicNames } from './catalog';
 import {
   createEvent,
   decodeEvent,
   encodeEvent,
   EventValidationError,
   partitionKeyOf,
+  selectorsOf,
   validateEvent,
 } from './event';
 
@@ -155,5 +156,45 @@ describe('events', () => {
     );
     if (e.payload.outcome === 'failed') expect(e.payload.error.code).toBe('SIGNING_FAILED');
     else throw new Error('expected failed');
+  });
+
+  it('names the selectors of a status event only when it can name every dimension', () => {
+    const status = (submittedVia?: 'ingress') =>
+      createEvent(
+        'keel.operation.status.v1',
+        {
+          operationId: 'op-1',
+          status: 'CANCELLED',
+          previousStatus: 'QUEUED',
+          sequence: 2,
+          at: new Date().toISOString(),
+          ...(submittedVia ? { submittedVia } : {}),
+        },
+        meta,
+      );
+    expect(selectorsOf('keel.operation.status.v1', status('ingress'))).toEqual([
+      'status:CANCELLED',
+      'via:ingress',
+    ]);
+    // Without the submitter's kind a consumer selecting on `via:` must still get it: no selectors.
+    expect(selectorsOf('keel.operation.status.v1', status())).toBeUndefined();
+    const accepted = createEvent(
+      'keel.operation.accepted.v1',
+      {
+        operationId: 'op-1',
+        operationType: 'token.mint',
+        params: {},
+        acceptedAt: new Date().toISOString(),
+      },
+      meta,
+    );
+    expect(selectorsOf('keel.operation.accepted.v1', accepted)).toBeUndefined();
+    // The tokens are typed per topic (checked by the typecheck target).
+    const typed: SelectorOf<'keel.operation.status.v1'>[] = ['status:FAILED', 'via:api-key'];
+    // @ts-expect-error: not a status
+    const notAStatus: SelectorOf<'keel.operation.status.v1'>[] = ['status:DONE'];
+    // @ts-expect-error: the topic declares no selectors
+    const none: SelectorOf<'keel.operation.accepted.v1'>[] = ['status:FAILED'];
+    expect([typed, notAStatus, none].map((l) => l.length)).toEqual([2, 1, 1]);
   });
 });

@@ -1,5 +1,11 @@
 import type { z } from 'zod';
-import { catalog, type PayloadInput, type PayloadOf, type TopicName } from './catalog';
+import {
+  catalog,
+  type PayloadInput,
+  type PayloadOf,
+  type SelectorOf,
+  type TopicName,
+} from './catalog';
 import { envelopeSchema, type EventEnvelope, newEventId } from './envelope';
 
 /** A typed event of a catalog topic. */
@@ -101,4 +107,18 @@ export function decodeEvent<T extends TopicName>(
 export function partitionKeyOf<T extends TopicName>(topic: T, event: KeelEvent<T>): string {
   const def = catalog[topic] as { key?: (p: PayloadOf<T>) => string };
   return def.key ? def.key(event.payload) : event.correlationId;
+}
+
+/**
+ * The selector tokens of an event (see the catalog's `selectors`): undefined when its
+ * topic declares none or the event cannot name every dimension.
+ */
+export function selectorsOf<T extends TopicName>(
+  topic: T,
+  event: KeelEvent<T>,
+): readonly SelectorOf<T>[] | undefined {
+  const def = catalog[topic] as {
+    selectors?: (p: PayloadOf<T>) => readonly SelectorOf<T>[] | undefined;
+  };
+  return def.selectors?.(event.payload);
 }

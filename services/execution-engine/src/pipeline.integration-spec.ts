@@ -335,6 +335,10 @@ describe('execution engine pipeline', () => {
       async () => eventsOf('keel.operation.status.v1', id).length >= 7,
     ).then(() => eventsOf('keel.operation.status.v1', id).map((e) => e.payload.sequence));
     expect([...new Set(statuses)].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    // Each names how the operation came in, which consumers select on (keel-selectors).
+    expect(
+      new Set(eventsOf('keel.operation.status.v1', id).map((e) => e.payload.submittedVia)),
+    ).toEqual(new Set(['api-key']));
   });
 
   it('fails a compliance denial with the module and reason, before any signature', async () => {

@@ -1,8 +1,9 @@
-import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
 import { isTopicName, type TopicName } from '@keel/events';
 import { lastValueFrom } from 'rxjs';
-import type { EventBus, EventHandler, Subscription } from '../bus';
+import type { EventBus, EventHandler, SelectorMap, Subscription } from '../bus';
 import type { RetryPolicy } from '../retry';
+import { ON_EVENT_ONLY } from './on-event.decorator';
 
 export interface KeelBusTransportOptions {
   readonly bus: EventBus;
@@ -13,6 +14,20 @@ export interface KeelBusTransportOptions {
 
 export class UnknownTopicError extends Error {
   override readonly name = 'UnknownTopicError';
+}
+
+/**
+ * The selector tokens the handlers of one pattern act on: the union over Nest's chain of
+ * handlers of the pattern, or undefined (no filter) when any of them takes every event.
+ */
+function onlyOf(head: MessageHandler): string[] | undefined {
+  const tokens = new Set<string>();
+  for (let h: MessageHandler | undefined = head; h; h = h.next as MessageHandler | undefined) {
+    const only: unknown = h.extras?.[ON_EVENT_ONLY];
+    if (!Array.isArray(only)) return undefined;
+    for (const t of only) tokens.add(String(t));
+  }
+  return [...tokens];
 }
 
 /**
@@ -38,6 +53,7 @@ export class KeelBusTransport extends Server implements CustomTransportStrategy 
   async listen(callback: (err?: unknown) => void): Promise<void> {
     try {
       const handlers: Partial<Record<TopicName, EventHandler<TopicName>>> = {};
+      const only: Partial<Record<TopicName, string[]>> = {};
       for (const [pattern, handler] of this.getHandlers()) {
         if (!handler.isEventHandler) continue;
         if (!isTopicName(pattern)) {
@@ -45,6 +61,8 @@ export class KeelBusTransport extends Server implements CustomTransportStrategy 
             `@OnEvent/@EventPattern("${pattern}") is not a topic of the @keel/events catalog`,
           );
         }
+        const tokens = onlyOf(handler);
+        if (tokens) only[pattern] = tokens;
         handlers[pattern] = async (event, ctx) => {
           const result: unknown = await handler(event, ctx);
           await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
@@ -53,6 +71,8 @@ export class KeelBusTransport extends Server implements CustomTransportStrategy 
       this.subscription = await this.options.bus.subscribe({
         group: this.options.group,
         handlers: handlers,
+        // Typed per topic at each @OnEvent; here the topic is only known at runtime.
+        only: only as SelectorMap,
         ...(this.options.retry ? { retry: this.options.retry } : {}),
       });
       await this.subscription.ready;

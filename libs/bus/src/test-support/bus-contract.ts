@@ -117,6 +117,64 @@ export function runBusContract(name: string, setup: () => Promise<BusContractTar
       await sub.stop();
     });
 
+    it('passes over events whose selectors the subscription does not act on, without decoding them', async () => {
+      const run = randomUUID();
+      const g = group('selectors');
+      const got: string[] = [];
+      const headersSeen = new Map<number, string | undefined>();
+      const sub = await bus().subscribe({
+        group: g,
+        handlers: {
+          [STATUS]: async (e, ctx) => {
+            if (e.correlationId !== run) return;
+            got.push(`${e.payload.sequence}:${e.payload.status}`);
+            headersSeen.set(e.payload.sequence, ctx.headers[Headers.selectors]);
+            await Promise.resolve();
+          },
+        },
+        only: { [STATUS]: ['status:CANCELLED', 'via:ingress'] },
+      });
+      await sub.ready;
+      const producer = bus();
+      const meta = { organizationId: ORG, correlationId: run };
+      const at = new Date().toISOString();
+      const status = (
+        sequence: number,
+        s: 'QUEUED' | 'CANCELLED',
+        submittedVia?: 'api-key' | 'ingress',
+      ): PayloadInput<typeof STATUS> => ({
+        operationId: run,
+        status: s,
+        previousStatus: 'RECEIVED',
+        sequence,
+        at,
+        ...(submittedVia ? { submittedVia } : {}),
+      });
+      await producer.publish(STATUS, status(1, 'QUEUED', 'api-key'), meta); // passed over
+      await producer.publish(STATUS, status(2, 'QUEUED', 'ingress'), meta); // via:ingress
+      await producer.publish(STATUS, status(3, 'CANCELLED', 'api-key'), meta); // status:CANCELLED
+      await producer.publish(STATUS, status(4, 'QUEUED'), meta); // names no selectors: delivered
+      // Not even decoded: an unreadable message whose selectors are not wanted is not dead-lettered.
+      const driver = target.newDriver();
+      await driver.send([
+        {
+          topic: STATUS,
+          key: run,
+          value: 'not json {',
+          headers: { [Headers.correlationId]: run, [Headers.selectors]: 'status:QUEUED via:user' },
+        },
+      ]);
+      await producer.publish(STATUS, status(5, 'CANCELLED', 'ingress'), meta);
+      await waitFor('the selected events', () => got.length === 4, target.settleMs);
+      expect(got).toEqual(['2:QUEUED', '3:CANCELLED', '4:QUEUED', '5:CANCELLED']);
+      expect(headersSeen.get(3)).toBe('status:CANCELLED via:api-key');
+      expect(headersSeen.get(4)).toBeUndefined();
+      const letters = await listDeadLetters(driver, STATUS, { group: g });
+      expect(letters).toEqual([]);
+      await sub.stop();
+      await driver.close();
+    });
+
     it('refuses a payload that fails its schema at publish; nothing is sent', async () => {
       const b = bus();
       await expect(

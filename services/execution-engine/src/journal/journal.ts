@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { OperationStatus } from '@keel/events';
+import { type CallerKind, isCallerKind, type OperationStatus } from '@keel/events';
 import type { InboxContext } from '@keel/persistence';
 import {
   type OperationError,
@@ -7,6 +7,16 @@ import {
   OperationRepository,
 } from './operation.repository';
 import { canTransition, IllegalTransitionError } from './state-machine';
+
+/**
+ * The `submittedVia` of an operation's status events: the kind of its submitter, which
+ * consumers select on (request-controls forwards only the statuses of ingress operations).
+ */
+export function submittedVia(submittedBy: { readonly kind: string } | null): {
+  submittedVia?: CallerKind;
+} {
+  return submittedBy && isCallerKind(submittedBy.kind) ? { submittedVia: submittedBy.kind } : {};
+}
 
 /** What a transition needs from the handler: its transaction and its outbox. */
 export type Tx = Pick<InboxContext, 'manager' | 'outbox'>;
@@ -45,6 +55,7 @@ export class Journal {
         ...(extras.error ? { error: extras.error } : {}),
         sequence: next.sequence,
         at: new Date().toISOString(),
+        ...submittedVia(op.submittedBy),
       },
       { organizationId: op.organizationId, correlationId: op.id },
     );

@@ -32,12 +32,15 @@ export class OperationEndedHandler {
     });
   }
 
-  @OnEvent('keel.operation.status.v1')
+  @OnEvent('keel.operation.status.v1', {
+    only: ['status:FAILED', 'status:DEAD_LETTER', 'status:CANCELLED'],
+  })
   async onOperationStatus(
     event: KeelEvent<'keel.operation.status.v1'>,
     ctx: ConsumeContext,
   ): Promise<void> {
-    // Only terminal failures matter; skip the rest before opening a transaction.
+    // Only terminal failures matter. Events without selectors (published before they
+    // existed) still arrive: skip the rest before opening a transaction.
     if (!ENDED_UNDONE.has(event.payload.status)) return;
     await this.handle(event, ctx);
   }

@@ -7,7 +7,8 @@ import { PublishIngressStatusUseCase } from '../usecases/publish-ingress-status/
 export class OperationStatusHandler {
   constructor(private readonly publish: PublishIngressStatusUseCase) {}
 
-  @OnEvent('keel.operation.status.v1')
+  // Only operations that came in through ingress have a producer to answer.
+  @OnEvent('keel.operation.status.v1', { only: ['via:ingress'] })
   async handle(event: KeelEvent<'keel.operation.status.v1'>, ctx: ConsumeContext): Promise<void> {
     await this.publish.execute(event, ctx);
   }

@@ -20,12 +20,13 @@ export class OperationCancelledHandler {
     });
   }
 
-  @OnEvent('keel.operation.status.v1')
+  @OnEvent('keel.operation.status.v1', { only: ['status:CANCELLED'] })
   async onOperationStatus(
     event: KeelEvent<'keel.operation.status.v1'>,
     ctx: ConsumeContext,
   ): Promise<void> {
-    // Only a cancellation matters; skip the rest before opening a transaction.
+    // Only a cancellation matters. Events without selectors (published before they
+    // existed) still arrive: skip the rest before opening a transaction.
     if (event.payload.status !== 'CANCELLED') return;
     await this.handle(event, ctx);
   }

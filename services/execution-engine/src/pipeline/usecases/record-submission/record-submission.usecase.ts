@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { KeelEvent } from '@keel/events';
-import type { Tx } from '../../../journal/journal';
+import { submittedVia, type Tx } from '../../../journal/journal';
 import { type OperationRecord, OperationRepository } from '../../../journal/operation.repository';
 
 interface NewOperation {
@@ -40,6 +40,7 @@ export class RecordSubmissionUseCase {
           previousStatus: null,
           sequence: 0,
           at: new Date().toISOString(),
+          ...submittedVia(op.submittedBy),
         },
         { organizationId: op.organizationId, correlationId: op.id },
       );
