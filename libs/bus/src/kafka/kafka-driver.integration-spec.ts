@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { startKafkaMock, type KafkaMockHandle, waitUntil } from '@keel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBusContract } from '../test-support/bus-contract';
@@ -51,6 +52,36 @@ describe('kafka driver: concurrency inside a partition and grouped sends', () =>
   afterAll(async () => {
     for (const d of drivers) await d.close();
     await kafka.stop();
+  });
+
+  it('keeps no timer loop running on its idle broker connections (kafkajs 2.2.4 ran one per connection, every 1 ms)', async () => {
+    const RequestQueue = createRequire(__filename)('kafkajs/src/network/requestQueue') as {
+      prototype: { checkPendingRequests: (this: unknown) => void };
+    };
+    const driver = newDriver();
+    const topic = `idle-${randomUUID()}`;
+    await driver.send([record(topic, 'k', 'wake the producer')]);
+    const consumer = await driver.consume({
+      group: `idle-${randomUUID()}`,
+      topics: [topic],
+      handle: async () => {},
+    });
+    await consumer.ready;
+    const original = RequestQueue.prototype.checkPendingRequests;
+    let checks = 0;
+    RequestQueue.prototype.checkPendingRequests = function counted(this: unknown) {
+      checks++;
+      original.call(this);
+    };
+    try {
+      await new Promise((r) => setTimeout(r, 2_000));
+    } finally {
+      RequestQueue.prototype.checkPendingRequests = original;
+    }
+    // What is left: one check per answered request (long-poll fetches every 100 ms, heartbeats,
+    // offset commits), tens per second. The loop made it about a thousand per connection.
+    expect(checks).toBeLessThan(300);
+    await consumer.stop();
   });
 
   it('handles other keys of a partition while one key is busy, each key in order, each message once', async () => {

@@ -17,6 +17,7 @@ import type {
   RawMessage,
 } from '../driver';
 import { type BusLogger, silentLogger } from '../logger';
+import { fixIdleRequestQueueLoop } from './kafkajs-request-queue';
 
 export interface KafkaDriverOptions {
   readonly brokers: readonly string[];
@@ -147,6 +148,9 @@ export class KafkaBusDriver implements BusDriver {
   constructor(private readonly options: KafkaDriverOptions) {
     this.logger = options.logger ?? silentLogger;
     const logger = this.logger;
+    const fix = fixIdleRequestQueueLoop();
+    if (!fix.applied)
+      logger.warn({ reason: fix.reason }, 'kafkajs request-queue idle loop left as is');
     this.kafka = new Kafka({
       logLevel: kafkaLogLevels[options.kafkaLogLevel ?? 'error'],
       logCreator:
