@@ -8,6 +8,9 @@
 //   2. unit tests (*.spec.ts) and forge tests (contracts:test)
 //   3. integration tests (*.integration-spec.ts) against real PostgreSQL,
 //      the librdkafka mock Kafka cluster and anvil, one project at a time
+//   4. the signing benchmark with a small N (bench/signing): that it runs end to end and every
+//      operation completes; its figures are printed, not asserted (bench/RESULTS.md has the
+//      measurements)
 // Every phase runs even if an earlier one failed, so one run shows every
 // failure; the exit code is non-zero if anything failed.
 import { spawn, spawnSync } from 'node:child_process';
@@ -30,6 +33,12 @@ const phases = [
   { name: 'typecheck', targets: ['typecheck'], parallel: 2 }, // see typecheck() below
   { name: 'unit', targets: ['test'], parallel: 1 },
   { name: 'integration', targets: ['integration'], parallel: 1 },
+  {
+    name: 'bench',
+    task: 'bench:signing (small N)',
+    command: ['npm', 'run', 'bench:signing'],
+    env: { BENCH_N: '48', BENCH_L2_N: '200', BENCH_L0_N: '200', BENCH_INFLIGHT: '32' },
+  },
 ];
 
 function projectsWith(target) {
@@ -42,9 +51,12 @@ function projectsWith(target) {
 }
 
 /** Runs a command with its stdout streamed live and kept (the tail) for parsing. */
-function run(cmd, args) {
+function run(cmd, args, extraEnv = {}) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(cmd, args, {
+      env: { ...env, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let stdout = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
@@ -149,6 +161,18 @@ async function typecheck(tasks) {
   return failedHere;
 }
 
+/** A phase that is one command (not Nx targets): its one task failed if it exits non-zero. */
+async function runCommand(phase) {
+  const [cmd, ...args] = phase.command;
+  console.log(
+    `> ${Object.entries(phase.env ?? {})
+      .map(([k, v]) => `${k}=${v} `)
+      .join('')}${phase.command.join(' ')}`,
+  );
+  const r = await run(cmd, args, phase.env);
+  return r.status === 0 ? new Set() : new Set([phase.task]);
+}
+
 let passed = 0;
 let failed = 0;
 const failures = [];
@@ -157,12 +181,15 @@ const started = Date.now();
 const only = process.env.KEEL_TEST_PHASES?.split(',').map((p) => p.trim());
 for (const phase of phases) {
   if (only && !only.includes(phase.name)) continue;
-  const tasks = phase.targets.flatMap((t) => projectsWith(t).map((p) => `${p}:${t}`));
+  const tasks = phase.command
+    ? [phase.task]
+    : phase.targets.flatMap((t) => projectsWith(t).map((p) => `${p}:${t}`));
   if (tasks.length === 0) continue;
   const t0 = Date.now();
   console.log(`\n=== ${phase.name}: ${tasks.length} task(s) ===`);
-  const failedHere =
-    phase.name === 'typecheck'
+  const failedHere = phase.command
+    ? await runCommand(phase)
+    : phase.name === 'typecheck'
       ? await typecheck(tasks)
       : await runNx(phase.targets, phase.parallel);
   const nFailed = failedHere.size;
