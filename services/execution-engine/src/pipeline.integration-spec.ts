@@ -158,6 +158,9 @@ async function submitWithId(
     params,
     signer: account.address,
     acceptedAt: new Date().toISOString(),
+    // As request-controls does: whichever of the two events the engine handles first opens
+    // the operation, with its submitter.
+    submittedBy: { kind: 'api-key', id: 'k1' },
   });
   return operationId;
 }
