@@ -27,7 +27,15 @@ export interface OutboxRelayOptions {
    * events themselves live on in Kafka (and in its DLQs) for the topics' retention.
    */
   readonly sentRetentionMs?: number;
-  /** How often the relay deletes sent rows older than the retention (default hourly). */
+  /**
+   * How long a consumer's inbox rows are kept (default 30 days), deleted by the same
+   * hourly purge. An event redelivered after its row is gone would be handled a second
+   * time, so keep this well above the topics' retention (Kafka's default is 7 days) and
+   * above how far back an offset reset or a replay of processed events may reach. A dead
+   * letter's replay is not affected: a dead-lettered event never committed its row.
+   */
+  readonly inboxRetentionMs?: number;
+  /** How often the relay deletes sent rows (and inbox rows) older than their retention (default hourly). */
   readonly purgeIntervalMs?: number;
   readonly logger?: BusLogger;
 }
@@ -60,6 +68,7 @@ export class OutboxRelay {
   private readonly maxKeys: number;
   private readonly idleDelayMs: number;
   private readonly sentRetentionMs: number;
+  private readonly inboxRetentionMs: number;
   private readonly purgeIntervalMs: number;
   private nextPurgeAt = 0;
   private readonly logger: BusLogger;
@@ -69,6 +78,7 @@ export class OutboxRelay {
     this.maxKeys = options.maxKeys ?? 200;
     this.idleDelayMs = options.idleDelayMs ?? 200;
     this.sentRetentionMs = options.sentRetentionMs ?? 7 * 24 * 3_600_000;
+    this.inboxRetentionMs = options.inboxRetentionMs ?? 30 * 24 * 3_600_000;
     this.purgeIntervalMs = options.purgeIntervalMs ?? 3_600_000;
     this.logger = options.logger ?? noop;
     const wakeOnCommit: EntitySubscriberInterface = {
@@ -204,7 +214,10 @@ export class OutboxRelay {
     await this.loop;
   }
 
-  /** Deletes sent rows past the retention once per purge interval (from the relay loop). */
+  /**
+   * Deletes sent outbox rows and inbox rows past their retention once per purge interval
+   * (from the relay loop: every service that keeps an inbox also relays its outbox).
+   */
   private async purgeIfDue(): Promise<void> {
     const now = Date.now();
     if (now < this.nextPurgeAt) return;
@@ -212,24 +225,54 @@ export class OutboxRelay {
     try {
       const purged = await this.purgeSent(this.sentRetentionMs);
       if (purged > 0) this.logger.info({ purged }, 'outbox: sent rows past retention deleted');
+      const forgotten = await this.purgeInbox(this.inboxRetentionMs);
+      if (forgotten > 0)
+        this.logger.info({ purged: forgotten }, 'inbox: rows past retention deleted');
     } catch (err) {
       // Housekeeping only: the next interval tries again; relaying goes on.
-      this.logger.warn({ err: String(err) }, 'outbox purge failed; retrying next interval');
+      this.logger.warn({ err: String(err) }, 'outbox/inbox purge failed; retrying next interval');
     }
   }
 
+  /** Deletes inbox rows processed longer ago than the retention, in batches. */
+  purgeInbox(olderThanMs: number, batchSize = 5_000): Promise<number> {
+    return this.deleteInBatches(
+      `DELETE FROM keel_inbox WHERE (consumer_group, event_id) IN (
+         SELECT consumer_group, event_id FROM keel_inbox
+         WHERE processed_at < now() - ($1::text || ' milliseconds')::interval
+         LIMIT $2)`,
+      olderThanMs,
+      batchSize,
+    );
+  }
+
   /** Deletes sent rows older than the retention (the relay loop runs it every purge interval). */
-  async purgeSent(olderThanMs: number, batchSize = 5_000): Promise<number> {
-    // In batches: a first purge after a long time must not hold one huge delete.
+  purgeSent(olderThanMs: number, batchSize = 5_000): Promise<number> {
+    return this.deleteInBatches(
+      `DELETE FROM keel_outbox WHERE id IN (
+         SELECT id FROM keel_outbox
+         WHERE sent_at IS NOT NULL AND sent_at < now() - ($1::text || ' milliseconds')::interval
+         LIMIT $2)`,
+      olderThanMs,
+      batchSize,
+    );
+  }
+
+  /**
+   * Runs a `DELETE … LIMIT $2` (age in ms as $1) until it deletes less than a batch: a first
+   * purge after a long time must not hold one huge delete.
+   */
+  private async deleteInBatches(
+    statement: string,
+    olderThanMs: number,
+    batchSize: number,
+  ): Promise<number> {
     let purged = 0;
     for (;;) {
-      const r = await this.options.dataSource.query<[unknown, number]>(
-        `DELETE FROM keel_outbox WHERE id IN (
-           SELECT id FROM keel_outbox
-           WHERE sent_at IS NOT NULL AND sent_at < now() - ($1::text || ' milliseconds')::interval
-           LIMIT $2)`,
-        [String(olderThanMs), batchSize],
-      );
+      const r = await this.options.dataSource.query<[unknown, number]>(statement, [
+        String(olderThanMs),
+        batchSize,
+      ]);
       purged += r[1];
       if (r[1] < batchSize) return purged;
     }

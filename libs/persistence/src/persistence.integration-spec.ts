@@ -446,6 +446,47 @@ describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka 
     expect(await rowsOf([pending!.id])).toEqual([pending!.id]);
   });
 
+  it('deletes inbox rows processed past their retention, in batches, from the relay loop too; recent rows stay', async () => {
+    const group = `g-inbox-purge-${randomUUID().slice(0, 6)}`;
+    const insert = (ageDays: number) =>
+      ds.query<{ event_id: string }[]>(
+        `INSERT INTO keel_inbox (consumer_group, event_id, topic, processed_at)
+         VALUES ($1, $2, 'keel.operation.status.v1', now() - ($3::text || ' days')::interval)
+         RETURNING event_id`,
+        [group, randomUUID(), String(ageDays)],
+      );
+    await Promise.all([40, 35, 31].map(insert));
+    const recent = await Promise.all([20, 0].map(insert));
+    const left = async () =>
+      (
+        await ds.query<{ event_id: string }[]>(
+          `SELECT event_id FROM keel_inbox WHERE consumer_group = $1 ORDER BY processed_at`,
+          [group],
+        )
+      ).map((r) => r.event_id);
+    const relay = new OutboxRelay({ dataSource: ds, publisher: { publishEvents: async () => {} } });
+    // The default retention (30 days), in batches of 2: the three older rows go.
+    expect(await relay.purgeInbox(30 * 24 * 3_600_000, 2)).toBe(3);
+    expect(await left()).toEqual(recent.map((r) => r[0]!.event_id));
+    // The relay loop runs it with its own retention.
+    const looping = new OutboxRelay({
+      dataSource: ds,
+      publisher: { publishEvents: async () => {} },
+      inboxRetentionMs: 10 * 24 * 3_600_000,
+      purgeIntervalMs: 50,
+    });
+    looping.start();
+    try {
+      await waitFor(
+        'the 20-day-old row purged by the loop',
+        async () => (await left()).length === 1,
+      );
+    } finally {
+      await looping.stop();
+    }
+    expect(await left()).toEqual([recent[1]![0]!.event_id]);
+  });
+
   it('consumer SIGKILLed after its DB commit and before its offset commit: the redelivery changes nothing', async () => {
     const group = `g-crash-consumer-${randomUUID().slice(0, 6)}`;
     const ops = Array.from({ length: 6 }, (_, i) => `op-cc-${i}-${randomUUID().slice(0, 6)}`);
