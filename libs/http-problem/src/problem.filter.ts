@@ -11,6 +11,7 @@ interface HttpResponse {
   readonly headersSent: boolean;
   status(code: number): HttpResponse;
   type(contentType: string): HttpResponse;
+  setHeader(name: string, value: string): unknown;
   send(body: string): void;
 }
 
@@ -92,6 +93,15 @@ export class ProblemFilter implements ExceptionFilter {
     }
     const res = host.switchToHttp().getResponse<HttpResponse>();
     if (res.headersSent) return;
+    // A refusal that names when to come back (a lockout, a busy dependency) says it in
+    // the standard header too, for clients and proxies that only read headers.
+    const retryAfter = problem.init.details?.['retryAfterSeconds'];
+    if (
+      (problem.status === 429 || problem.status === 503) &&
+      typeof retryAfter === 'number' &&
+      retryAfter > 0
+    )
+      res.setHeader('Retry-After', String(Math.ceil(retryAfter)));
     res.status(problem.status).type('application/json').send(JSON.stringify(problem.toBody()));
   }
 }

@@ -24,6 +24,12 @@ export class SessionsController {
     description: 'LOGIN_FAILED (same answer for any wrong part)',
     ...problem,
   })
+  @ApiResponse({
+    status: 429,
+    description:
+      'LOGIN_LOCKED: too many failed logins for this organization and email (KEEL_LOGIN_MAX_ATTEMPTS in a row); Retry-After and details.retryAfterSeconds say when to try again',
+    ...problem,
+  })
   @ApiResponse({ status: 422, description: 'Invalid request', ...problem })
   login(@Body() body: unknown): Promise<Record<string, unknown>> {
     return this.requestControls.login(body);

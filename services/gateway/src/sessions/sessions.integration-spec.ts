@@ -52,7 +52,7 @@ async function api(method: string, path: string, call: Call = {}) {
   } catch {
     json = { text };
   }
-  return { status: res.status, json };
+  return { status: res.status, json, retryAfter: res.headers.get('retry-after') };
 }
 
 function problem(r: { status: number; json: unknown }, status: number, code?: string) {
@@ -266,6 +266,38 @@ describe('sessions', () => {
     problem(await api('GET', '/api/v1/operations', { bearer: 'not-a-token' }), 401);
   });
 
+  it('locks a login out after ten failures in a row for one organization and email, known user or not, with Retry-After', async () => {
+    await createUser('dave@example.com', ['viewer']);
+    await createUser('erin@example.com', ['viewer']);
+    const attempt = (email: string, password: string) =>
+      api('POST', '/api/v1/sessions', {
+        key: null,
+        body: { organization: 'org-a', email, password },
+      });
+    // Twelve wrong passwords at once: ten are checked, the two past the limit are locked out.
+    for (const email of ['dave@example.com', 'nobody-else@example.com']) {
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, () => attempt(email, `${PASSWORD}x`)),
+      );
+      const codes = answers.map(
+        (a) => (a.json['error'] as { details: { code: string } }).details.code,
+      );
+      expect(codes.filter((c) => c === 'LOGIN_FAILED')).toHaveLength(10);
+      expect(codes.filter((c) => c === 'LOGIN_LOCKED')).toHaveLength(2);
+    }
+    // Locked: the right password is refused too, and the answer says when to come back.
+    const locked = await attempt('DAVE@example.com', PASSWORD);
+    const refusal = problem(locked, 429, 'LOGIN_LOCKED');
+    expect(refusal.retryable).toBe(true);
+    expect(refusal.details['retryAfterSeconds']).toBeGreaterThan(800);
+    expect(Number(locked.retryAfter)).toBe(refusal.details['retryAfterSeconds']);
+    // A success clears the count: 9 + 9 failures around one login never lock erin out.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 9; i++)
+        problem(await attempt('erin@example.com', 'wrong'), 401, 'LOGIN_FAILED');
+      await login('erin@example.com');
+    }
+  });
   it('lets admins manage users; disabling ends sessions; other organizations see 404', async () => {
     const bobId = await createUser('bob@example.com', ['supply-manager']);
     const adminUserId = await createUser('root@example.com', ['admin']);

@@ -29,6 +29,18 @@ export const sessionProblems = {
       fix: 'Check the organization id, email and password; ask an administrator if the user is disabled.',
       details: { code: 'LOGIN_FAILED' },
     }),
+  loginLocked: (lockedUntil: Date) => {
+    const retryAfterSeconds = Math.max(1, Math.ceil((lockedUntil.getTime() - Date.now()) / 1000));
+    return new Problem({
+      category: 'authentication',
+      status: 429,
+      retryable: true,
+      message: 'Login locked',
+      why: 'Too many failed logins for this organization and email; further attempts are refused for a while.',
+      fix: `Retry after ${retryAfterSeconds} seconds, or ask an administrator to reset the password.`,
+      details: { code: 'LOGIN_LOCKED', lockedUntil: lockedUntil.toISOString(), retryAfterSeconds },
+    });
+  },
   refreshFailed: () =>
     new Problem({
       category: 'authentication',

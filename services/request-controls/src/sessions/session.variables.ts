@@ -1,6 +1,6 @@
 import { shapes, variable } from '@keel/config';
 
-/** Session lifetimes and wallet-verification attempt limits (spread into the service's variables). */
+/** Session lifetimes, login and wallet-verification attempt limits (spread into the service's variables). */
 export const sessionVariables = {
   sessionAccessTtlSeconds: variable({
     env: 'KEEL_SESSION_ACCESS_TTL_SECONDS',
@@ -28,6 +28,20 @@ export const sessionVariables = {
     schema: shapes.positiveInt(),
     description: 'how long a wallet-verification lockout lasts',
     fix: 'Set KEEL_WALLET_VERIFICATION_LOCKOUT_SECONDS to a positive number of seconds (default 900).',
+    default: 900,
+  }),
+  loginMaxAttempts: variable({
+    env: 'KEEL_LOGIN_MAX_ATTEMPTS',
+    schema: shapes.positiveInt(),
+    description: 'failed password logins in a row for one organization and email before a lockout',
+    fix: 'Set KEEL_LOGIN_MAX_ATTEMPTS to a positive integer (default 10).',
+    default: 10,
+  }),
+  loginLockoutSeconds: variable({
+    env: 'KEEL_LOGIN_LOCKOUT_SECONDS',
+    schema: shapes.positiveInt(),
+    description: 'how long a login lockout lasts',
+    fix: 'Set KEEL_LOGIN_LOCKOUT_SECONDS to a positive number of seconds (default 900).',
     default: 900,
   }),
 };

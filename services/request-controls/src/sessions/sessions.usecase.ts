@@ -5,6 +5,7 @@ import type { RequestControlsConfig } from '../config';
 import { PasswordHasher } from '../crypto/password-hasher';
 import { CONFIG } from '../tokens';
 import { UserRepository } from '../users/user.repository';
+import { LoginThrottleRepository } from './login-throttle.repository';
 import { sessionProblems } from './session-problems';
 import { type IssuedSession, SessionRepository } from './session.repository';
 import { isToken, newToken, tokenHash } from './session-tokens';
@@ -27,6 +28,7 @@ export class SessionsUseCase {
     private readonly users: UserRepository,
     private readonly sessions: SessionRepository,
     private readonly hasher: PasswordHasher,
+    private readonly throttle: LoginThrottleRepository,
   ) {}
 
   async login(command: {
@@ -34,10 +36,19 @@ export class SessionsUseCase {
     email: string;
     password: string;
   }): Promise<SessionTokens> {
+    // Counted before the password is checked, for unknown emails too (no hint of which exist).
+    const attempt = await this.throttle.reserve(
+      command.organization,
+      command.email,
+      this.config.loginMaxAttempts,
+      this.config.loginLockoutSeconds,
+    );
+    if (!attempt.admitted) throw sessionProblems.loginLocked(attempt.lockedUntil);
     const user = await this.users.findByEmail(command.organization, command.email);
     // An unknown user costs one scrypt too: the answer time does not tell which users exist.
     const ok = await this.hasher.verify(command.password, user?.passwordHash);
     if (!user || !ok || user.disabledAt) throw sessionProblems.loginFailed();
+    await this.throttle.succeeded(command.organization, command.email);
     const access = newToken('access');
     const refresh = newToken('refresh');
     const issued = await this.sessions.insert({
