@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { returnedRows } from '@keel/persistence';
+import { countAttemptAssignments } from '../lockout/attempt-lockout';
 import { DATA_SOURCE } from '../tokens';
 
 export type LoginAttempt =
@@ -15,10 +16,9 @@ export class LoginThrottleRepository {
   constructor(@Inject(DATA_SOURCE) private readonly ds: DataSource) {}
 
   /**
-   * Counts an attempt before its password is checked, in one row-locked statement, so
-   * that at most `maxAttempts` passwords are ever checked between lockouts however many
-   * requests arrive at once. The attempt past the limit starts the lockout; once it has
-   * ended, counting starts again.
+   * Counts an attempt before its password is checked, by the rule of `countAttemptAssignments`
+   * (the same as wallet verification's): at most `maxAttempts` passwords are ever checked
+   * between lockouts, however many requests arrive at once.
    */
   async reserve(
     organizationId: string,
@@ -31,15 +31,7 @@ export class LoginThrottleRepository {
         `INSERT INTO login_throttle AS t (organization_id, email_key, failures)
          VALUES ($1, lower($2), 1)
          ON CONFLICT (organization_id, email_key) DO UPDATE SET
-           failures = CASE
-             WHEN t.locked_until > now() THEN t.failures
-             WHEN t.locked_until IS NOT NULL THEN 1
-             ELSE t.failures + 1 END,
-           locked_until = CASE
-             WHEN t.locked_until > now() THEN t.locked_until
-             WHEN t.locked_until IS NOT NULL THEN NULL
-             WHEN t.failures + 1 > $3 THEN now() + make_interval(secs => $4)
-             ELSE NULL END,
+           ${countAttemptAssignments('t', '$3', '$4')},
            updated_at = now()
          RETURNING locked_until`,
         [organizationId, email, maxAttempts, lockoutSeconds],

@@ -1,4 +1,5 @@
 import { Problem } from '@keel/operations';
+import { retryAfterSeconds } from '../lockout/attempt-lockout';
 
 const FIX =
   'Send a valid API key in X-Api-Key, or a live session token as Authorization: Bearer <token>.';
@@ -30,15 +31,19 @@ export const sessionProblems = {
       details: { code: 'LOGIN_FAILED' },
     }),
   loginLocked: (lockedUntil: Date) => {
-    const retryAfterSeconds = Math.max(1, Math.ceil((lockedUntil.getTime() - Date.now()) / 1000));
+    const seconds = retryAfterSeconds(lockedUntil);
     return new Problem({
       category: 'authentication',
       status: 429,
       retryable: true,
       message: 'Login locked',
       why: 'Too many failed logins for this organization and email; further attempts are refused for a while.',
-      fix: `Retry after ${retryAfterSeconds} seconds, or ask an administrator to reset the password.`,
-      details: { code: 'LOGIN_LOCKED', lockedUntil: lockedUntil.toISOString(), retryAfterSeconds },
+      fix: `Retry after ${seconds} seconds, or ask an administrator to reset the password.`,
+      details: {
+        code: 'LOGIN_LOCKED',
+        lockedUntil: lockedUntil.toISOString(),
+        retryAfterSeconds: seconds,
+      },
     });
   },
   refreshFailed: () =>

@@ -1,4 +1,5 @@
 import { Problem } from '@keel/operations';
+import { retryAfterSeconds } from '../lockout/attempt-lockout';
 
 export type WalletVerificationMethod = 'pin' | 'totp' | 'backup-code';
 
@@ -42,18 +43,18 @@ export const walletProblems = {
       },
     }),
   locked: (lockedUntil: Date) => {
-    const retryAfterSeconds = Math.max(1, Math.ceil((lockedUntil.getTime() - Date.now()) / 1000));
+    const seconds = retryAfterSeconds(lockedUntil);
     return new Problem({
       category: 'authorization',
       status: 429,
       retryable: true,
       message: 'Wallet verification locked',
       why: 'Too many failed wallet verifications; further attempts are refused for a while.',
-      fix: `Retry after ${retryAfterSeconds} seconds.`,
+      fix: `Retry after ${seconds} seconds.`,
       details: {
         code: 'WALLET_VERIFICATION_LOCKED',
         lockedUntil: lockedUntil.toISOString(),
-        retryAfterSeconds,
+        retryAfterSeconds: seconds,
       },
     });
   },

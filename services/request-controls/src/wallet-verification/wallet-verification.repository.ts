@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '../tokens';
 import { returnedRows } from '@keel/persistence';
+import { countAttemptAssignments } from '../lockout/attempt-lockout';
 
 export interface WalletVerificationState {
   readonly pinHash: string | null;
@@ -152,16 +153,7 @@ export class WalletVerificationRepository {
     );
     const rows: { failures: number; locked_until: Date | null }[] = returnedRows(
       await this.ds.query(
-        `UPDATE wallet_verification SET
-         failures = CASE
-           WHEN locked_until > now() THEN failures
-           WHEN locked_until IS NOT NULL THEN 1
-           ELSE failures + 1 END,
-         locked_until = CASE
-           WHEN locked_until > now() THEN locked_until
-           WHEN locked_until IS NOT NULL THEN NULL
-           WHEN failures + 1 > $2 THEN now() + make_interval(secs => $3)
-           ELSE NULL END
+        `UPDATE wallet_verification SET ${countAttemptAssignments('wallet_verification', '$2', '$3')}
        WHERE user_id = $1
        RETURNING failures, locked_until`,
         [userId, maxAttempts, lockoutSeconds],
