@@ -8,8 +8,14 @@ export const rpcErrorKinds = [
   'nonce-too-low',
   /** The nonce leaves a gap above the sender's pending nonce. */
   'nonce-too-high',
-  /** The fee is below what the node or the network accepts. */
+  /** The fee (tip or legacy gas price) is below what the node's pool accepts. */
   'underpriced',
+  /** The max fee per gas is below the block's base fee: minable once the base fee falls or the fee is bumped. */
+  'fee-cap-too-low',
+  /** The gas limit is below the transaction's intrinsic gas: these bytes can never be mined. */
+  'intrinsic-gas',
+  /** Bytes no node will ever take: bad signature or sender, wrong chain id, above the block gas limit, oversized. */
+  'invalid',
   /** A replacement for a pending nonce does not bump the fee enough. */
   'replacement-underpriced',
   /** The node already has exactly these bytes. */
@@ -41,8 +47,17 @@ const patterns: readonly (readonly [RpcErrorKind, RegExp])[] = [
     /nonce too high|nonce gap|futurenonce|nonce is too high|exceeds the next nonce/,
   ],
   [
-    'underpriced',
-    /underpriced|fee cap less than block base fee|max fee per gas less than block base fee|feetoolow|gas price too low|fee too low/,
+    'fee-cap-too-low',
+    /fee cap less than block base fee|max fee per gas less than block base fee|maxfeepergas .*less than .*base ?fee|fee cap too low|basefee exceeds gas limit/,
+  ],
+  ['underpriced', /underpriced|feetoolow|gas price too low|fee too low/],
+  [
+    'intrinsic-gas',
+    /intrinsic gas too low|gas too low|not enough gas to cover|below intrinsic gas/,
+  ],
+  [
+    'invalid',
+    /invalid sender|invalid signature|invalid chain ?id|chain ?id mismatch|incorrect chain id|exceeds block gas limit|gas_limit > env\.block\.gas_limit|intrinsic gas too high|oversized data|transaction type not supported|tx type not supported/,
   ],
   ['insufficient-funds', /insufficient funds/],
   ['reverted', /execution reverted|revert|vm exception/],

@@ -35,7 +35,10 @@ export type OperationStatus = (typeof operationStatuses)[number];
 export const operationFailureReasons = [
   'COMPLIANCE_REJECTED',
   'REVERTED',
+  /** The asset's balance (a token shortfall), from simulation. */
   'INSUFFICIENT_BALANCE',
+  /** The signer wallet cannot pay gas limit × max fee + value in the native currency (before signing). */
+  'INSUFFICIENT_GAS_FUNDS',
   'NONCE_CONFLICT',
   'SIGNING_FAILED',
   'PAYLOAD_MISMATCH',
@@ -54,11 +57,48 @@ export const signingErrorCodes = [
   'SIGNING_FAILED',
   'NONCE_CONFLICT',
   'INSUFFICIENT_BALANCE',
+  'INSUFFICIENT_GAS_FUNDS',
   'BLOCKED_BY_POLICY',
   'APPROVAL_TIMEOUT',
   'PAYLOAD_MISMATCH',
 ] as const;
 export type SigningErrorCode = (typeof signingErrorCodes)[number];
+
+/**
+ * Codes of a `refused` receipt: a node did not take the bytes now, but they may still be
+ * mined (chain-gateway re-sends them and follows receipts; the operation stays BROADCASTING
+ * with the code as its sub-status).
+ */
+export const broadcastRefusalCodes = [
+  /** The sender cannot pay gas × max fee + value now; mined once funded. */
+  'INSUFFICIENT_GAS_FUNDS',
+  /** The nonce is above the sender's next nonce; mined once the gap is filled. */
+  'NONCE_GAP',
+  /** The tip is below the pool's minimum; mined if the pool's minimum falls or the fee is bumped. */
+  'UNDERPRICED',
+  /** The max fee is below the base fee; mined once the base fee falls or the fee is bumped. */
+  'FEE_CAP_TOO_LOW',
+  /** Another transaction holds the nonce in the pool; whichever is mined wins. */
+  'REPLACEMENT_UNDERPRICED',
+  /** No answer, a timeout or a dropped connection: the node may have the bytes. */
+  'RPC_UNAVAILABLE',
+  /** Any other refusal, or a simulation error at send: treated as "may still be mined". */
+  'BROADCAST_REFUSED',
+] as const;
+export type BroadcastRefusalCode = (typeof broadcastRefusalCodes)[number];
+
+/** Codes of a `dropped` receipt: these bytes can never be mined. */
+export const droppedCodes = [
+  /** Another transaction (of Keel or not) was mined with this nonce. */
+  'NONCE_CONSUMED',
+  /** The bytes are invalid for every node: gas below intrinsic, above the block gas limit, bad signature or chain id. */
+  'INVALID_TRANSACTION',
+  /** The hash does not match the bytes: refused before any node saw them. */
+  'PAYLOAD_MISMATCH',
+  /** The chain is not configured: nothing was sent. */
+  'CHAIN_NOT_CONFIGURED',
+] as const;
+export type DroppedCode = (typeof droppedCodes)[number];
 
 /** How a caller reached Keel: the kind of an operation's submitter. */
 export const callerKinds = ['api-key', 'user', 'internal', 'ingress'] as const;
@@ -404,13 +444,21 @@ export const catalog = {
   'keel.receipt.v1': topic({
     type: 'receipt',
     version: 1,
-    description: 'A transaction was mined (or re-orged out) with its confirmations.',
+    description:
+      'A transaction was mined (or re-orged out) with its confirmations; refused (may still be mined) or dropped (never can be).',
     schema: z.object({
       operationId,
       transactionIndex: z.number().int().nonnegative(),
       chainId,
       hash: hash32,
-      status: z.enum(['success', 'reverted', 'dropped', 'reorged']),
+      /**
+       * `success` / `reverted`: mined. `reorged`: left the canonical chain (being re-broadcast).
+       * `refused`: a node refused the bytes or could not be reached, but they may still be mined
+       * (chain-gateway keeps sending and following them; see `broadcastRefusalCodes`).
+       * `dropped`: these bytes can never be mined (their nonce was used by another transaction,
+       * or no node can ever take them; see `droppedCodes`).
+       */
+      status: z.enum(['success', 'reverted', 'refused', 'dropped', 'reorged']),
       blockNumber: uint.optional(),
       blockHash: hash32.optional(),
       confirmations: z.number().int().nonnegative(),
@@ -419,7 +467,7 @@ export const catalog = {
       from: address.optional(),
       nonce: uint.optional(),
       effectiveGasPrice: uint.optional(),
-      /** Broadcast failed for good (not a revert): e.g. nonce already used by another payload. */
+      /** Why the bytes were refused or dropped (`refused`, `dropped`). */
       error: typedError.optional(),
     }),
   }),

@@ -27,7 +27,7 @@ import {
   http,
   publicActions,
 } from 'viem';
-import { privateKeyToAccount, sign } from 'viem/accounts';
+import { generatePrivateKey, privateKeyToAccount, sign } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningChainGateway, startChainGateway } from './bootstrap';
 import { loadChainGatewayConfig } from './config';
@@ -275,7 +275,7 @@ describe('chain-gateway', () => {
     expect(r!.revert).toEqual({ selector: '0x118cdaa7', reason: 'custom error 0x118cdaa7' });
   });
 
-  it('reports other bytes for an already used nonce as dropped with NONCE_CONFLICT', async () => {
+  it('reports other bytes for an already used nonce as dropped with NONCE_CONSUMED (they can never be mined)', async () => {
     const mined = await signedTx(8, a.accounts[2]!.address);
     await rpc(a.rpcUrl, 'eth_sendRawTransaction', [mined.raw]);
     nonces.set(`${a.port}:8`, mined.nonce); // same nonce, other payload
@@ -283,7 +283,46 @@ describe('chain-gateway', () => {
     expect(other.nonce).toBe(mined.nonce);
     await broadcast('op-conflict', other);
     const [r] = await waitReceipt(other.hash, (p) => p.status === 'dropped', 'dropped receipt');
-    expect(r!.error).toMatchObject({ code: 'NONCE_CONFLICT', retryable: false });
+    expect(r!.error).toMatchObject({ code: 'NONCE_CONSUMED', retryable: false });
+  });
+
+  it('keeps bytes a node refused for want of funds tracked and sent again: refused INSUFFICIENT_GAS_FUNDS once, then mined when the wallet is funded', async () => {
+    const key = generatePrivateKey();
+    const from = privateKeyToAccount(key).address;
+    const unsigned = serializeUnsignedTransaction({
+      chainId: 31337,
+      nonce: 0,
+      to: a.accounts[4]!.address,
+      data: '0x',
+      value: 1n,
+      gas: 21_000n,
+      maxFeePerGas: 5_000_000_000n,
+      maxPriorityFeePerGas: 1_000_000n,
+    });
+    const raw = attachSignature(
+      unsigned,
+      await sign({ hash: signingHashOf(unsigned), privateKey: key, to: 'hex' }),
+    );
+    const tx = { raw, hash: transactionHashOf(raw), from, nonce: 0 };
+    await broadcast('op-unfunded', tx);
+    const [refused] = await waitReceipt(tx.hash, (p) => p.status === 'refused', 'refused receipt');
+    expect(refused!.error).toMatchObject({ code: 'INSUFFICIENT_GAS_FUNDS', retryable: true });
+    const [row] = await gateway.dataSource.query<{ state: string; last_error: string }[]>(
+      `SELECT state, last_error FROM cg_transaction WHERE hash = lower($1)`,
+      [tx.hash],
+    );
+    expect(row).toMatchObject({ state: 'pending' });
+    expect(row!.last_error).toMatch(/^INSUFFICIENT_GAS_FUNDS: /);
+    await rpc(a.rpcUrl, 'anvil_setBalance', [from, '0xde0b6b3a7640000']);
+    const [mined] = await waitReceipt(
+      tx.hash,
+      (p) => p.status === 'success',
+      'mined after funding',
+    );
+    expect(mined!.blockNumber).toBeDefined();
+    // One refusal notice, not one per re-send.
+    expect(receiptsOf(tx.hash).filter((p) => p.status === 'refused')).toHaveLength(1);
+    expect(receiptsOf(tx.hash).some((p) => p.status === 'dropped')).toBe(false);
   });
 
   it('fails over to the second upstream when the first is killed', async () => {

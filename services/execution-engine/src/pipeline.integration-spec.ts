@@ -417,6 +417,113 @@ describe('execution engine pipeline', () => {
     expect(failed.error?.reason).toContain('MaxBalanceExceeded');
   });
 
+  it('never ends an operation whose bytes were sent on a refusal, a dropped hash or a dead letter: it waits, takes the replacement, and completes when mined', async () => {
+    const { id, sigReq } = await submitToSigning(
+      'token.transfer',
+      { asset, to: holder, amount: '1' },
+      '50000',
+    );
+    const raw = await sign(sigReq, 7);
+    await deliverSigned(id, raw, 7);
+    await next('keel.broadcast.requested.v1', id);
+    const word = (status: 'refused' | 'dropped', code: string, bytes: Hex = raw) =>
+      publish('keel.receipt.v1', id, {
+        operationId: id,
+        transactionIndex: 0,
+        chainId: CHAIN_ID,
+        hash: keccak256(bytes),
+        confirmations: 0,
+        status,
+        error: { code, message: code.toLowerCase(), retryable: status === 'refused' },
+      });
+    // The node refused the bytes for want of gas: they may still be mined once funded.
+    await word('refused', 'INSUFFICIENT_GAS_FUNDS');
+    await waitUntil('sub-status INSUFFICIENT_GAS_FUNDS', async () => {
+      const v = await view(id);
+      return v.status === 'BROADCASTING' && v.subStatus === 'INSUFFICIENT_GAS_FUNDS';
+    });
+    // A consumer on the path gave up on one of its events: the operation still waits.
+    const notice = await publish('keel.message.dead-lettered.v1', id, {
+      topic: 'keel.broadcast.requested.v1',
+      group: 'chain-gateway',
+      reason: 'retries-exhausted',
+      error: 'Error: database down',
+      attempts: 5,
+      partition: 0,
+      offset: '0',
+      failedAt: new Date().toISOString(),
+    });
+    await waitUntil('announcement handled', () => inboxHas('execution-engine', notice.id));
+    expect(await view(id)).toMatchObject({
+      status: 'BROADCASTING',
+      subStatus: 'MESSAGE_DEAD_LETTERED',
+    });
+    // Its nonce went to another transaction: the step waits for the signer's replacement.
+    await word('dropped', 'NONCE_CONSUMED');
+    await waitUntil('sub-status REPLACING_NONCE_CONSUMED', async () => {
+      const v = await view(id);
+      return v.status === 'BROADCASTING' && v.subStatus === 'REPLACING_NONCE_CONSUMED';
+    });
+    const replacement = await sign(sigReq, 8);
+    await publish('keel.signature.result.v1', id, {
+      outcome: 'signed',
+      operationId: id,
+      transactionIndex: 0,
+      chainId: CHAIN_ID,
+      signer: account.address,
+      nonce: '8',
+      rawTransaction: replacement,
+      hash: keccak256(replacement),
+      replaces: keccak256(raw),
+    });
+    await waitUntil('the replacement broadcast', async () =>
+      eventsOf('keel.broadcast.requested.v1', id).some(
+        (e) => e.payload.hash === keccak256(replacement),
+      ),
+    );
+    // A late word about the old bytes changes nothing; a late stale failure neither.
+    await word('refused', 'NONCE_GAP');
+    await publish('keel.signature.result.v1', id, {
+      outcome: 'failed',
+      operationId: id,
+      transactionIndex: 0,
+      error: { code: 'SIGNING_FAILED', message: 'stale', retryable: false },
+    });
+    await deliverReceipt(id, replacement, {
+      status: 'success',
+      blockNumber: '30',
+      gasUsed: '40000',
+    });
+    const done = await until(id, 'COMPLETED');
+    expect(done.history.map((h) => h.status)).not.toContain('FAILED');
+    expect(done.transactions?.[0]).toMatchObject({ hash: keccak256(replacement), status: 'mined' });
+  });
+
+  it("ends a broadcast operation FAILED only on the signer's word that the step's own bytes can never be mined", async () => {
+    const { id, sigReq } = await submitToSigning(
+      'token.transfer',
+      { asset, to: holder, amount: '1' },
+      '50000',
+    );
+    const raw = await sign(sigReq, 9);
+    await deliverSigned(id, raw, 9);
+    await next('keel.broadcast.requested.v1', id);
+    await publish('keel.signature.result.v1', id, {
+      outcome: 'failed',
+      operationId: id,
+      transactionIndex: 0,
+      error: {
+        code: 'SIGNING_FAILED',
+        message: 'No node can take the signed transaction: intrinsic gas too low',
+        retryable: false,
+        details: { cause: 'INVALID_TRANSACTION', hash: keccak256(raw), nonce: 9 },
+      },
+    });
+    const failed = await until(id, 'FAILED');
+    expect(failed.subStatus).toBe('SIGNING_FAILED');
+    expect(failed.error?.details).toMatchObject({ cause: 'INVALID_TRANSACTION' });
+  });
+
   it('resumes after SIGKILL: a signature delivered while the engine is down is applied once after restart', async () => {
     const { id, sigReq } = await submitToSigning(
       'token.transfer',

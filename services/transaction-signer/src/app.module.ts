@@ -5,7 +5,7 @@ import type { ChainRepository } from './chain/chain.repository';
 import { HealthController } from './health/health.controller';
 import { BroadcastRequestedHandler } from './lanes/handlers/broadcast-requested.handler';
 import { KeySignResultHandler } from './lanes/handlers/key-sign-result.handler';
-import { OperationCancelledHandler } from './lanes/handlers/operation-cancelled.handler';
+import { OperationEndedHandler } from './lanes/handlers/operation-ended.handler';
 import { ReceiptHandler } from './lanes/handlers/receipt.handler';
 import { SignatureRequestedHandler } from './lanes/handlers/signature-requested.handler';
 import type { CompleteSigningUseCase } from './lanes/usecases/complete-signing/complete-signing.usecase';
@@ -46,7 +46,7 @@ export class TransactionSignerModule {
         KeySignResultHandler,
         BroadcastRequestedHandler,
         ReceiptHandler,
-        OperationCancelledHandler,
+        OperationEndedHandler,
       ],
       providers: [
         { provide: DATA_SOURCE, useValue: deps.dataSource },

@@ -71,15 +71,40 @@ async function startKeyGuardian(): Promise<void> {
   });
 }
 
-async function newWallet(): Promise<Address> {
+async function newWallet(balance: bigint = 10n ** 21n): Promise<Address> {
   const res = await fetch(`${kgUrl}/internal/v1/wallets`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...testInternalHeaders },
     body: JSON.stringify({ organizationId: ORG }),
   });
   const { address } = (await res.json()) as { address: Address };
-  await rpc('anvil_setBalance', [address, toHex(10n ** 21n)]);
+  await rpc('anvil_setBalance', [address, toHex(balance)]);
   return address;
+}
+
+function failedFor(operationId: string) {
+  return results
+    .map((e) => e.payload)
+    .filter(
+      (p): p is Extract<PayloadOf<'keel.signature.result.v1'>, { outcome: 'failed' }> =>
+        p.outcome === 'failed' && p.operationId === operationId,
+    );
+}
+
+async function waitFailed(operationId: string) {
+  await waitUntil(
+    `failed signature.result for ${operationId}`,
+    async () => failedFor(operationId).length > 0,
+    { timeoutMs: 60_000, intervalMs: 50 },
+  );
+  return failedFor(operationId)[0]!;
+}
+
+async function reservationsOf(operationId: string) {
+  return signer.dataSource.query<{ state: string; kind: string; nonce: string }[]>(
+    `SELECT state, kind, nonce FROM ts_nonce_reservation WHERE operation_id = $1 ORDER BY nonce`,
+    [operationId],
+  );
 }
 
 function signedFor(
@@ -476,5 +501,122 @@ describe('transaction-signer', () => {
     const tx = await pool.call('tx', (c) => c.getTransaction({ hash: filled!.tx_hash }));
     expect(tx.to?.toLowerCase()).toBe(wallet.toLowerCase());
     expect(tx.value).toBe(0n);
+  });
+
+  it('fails a request before any signature when the wallet cannot pay gas limit × max fee + value: INSUFFICIENT_GAS_FUNDS, nothing reserved', async () => {
+    const empty = await newWallet(0n);
+    const op = `op-${randomUUID()}`;
+    await requestSignature(op, empty);
+    const failed = await waitFailed(op);
+    expect(failed.error).toMatchObject({
+      code: 'INSUFFICIENT_GAS_FUNDS',
+      retryable: false,
+      details: { wallet: empty, chainId: 31337, available: '0', committed: '0' },
+    });
+    expect(BigInt(failed.error.details!['needed'] as string)).toBeGreaterThan(30_000n);
+    expect(await reservationsOf(op)).toEqual([]);
+    expect(signedFor(op)).toEqual([]);
+    const lanes = await signer.dataSource.query<{ next_nonce: string }[]>(
+      `SELECT next_nonce FROM ts_nonce_lane WHERE signer = $1`,
+      [empty],
+    );
+    expect(lanes.map((l) => Number(l.next_nonce))).toEqual([0]);
+  });
+
+  it("counts what the wallet's transactions in flight may spend: a second request the balance cannot also pay fails alone", async () => {
+    const reserve = 10n ** 16n; // gas for a few transactions at anvil's fees
+    const w = await newWallet(10n ** 18n + reserve);
+    const [big, over, small] = [`op-${randomUUID()}`, `op-${randomUUID()}`, `op-${randomUUID()}`];
+    await requestSignature(big, w, '0x', 10n ** 18n);
+    await waitSigned(big);
+    await requestSignature(over, w, '0x', reserve);
+    const failed = await waitFailed(over);
+    expect(failed.error.code).toBe('INSUFFICIENT_GAS_FUNDS');
+    expect(BigInt(failed.error.details!['committed'] as string)).toBeGreaterThan(10n ** 18n);
+    await requestSignature(small, w, '0x', 10n ** 14n);
+    const [s] = await waitSigned(small);
+    // The failed request took no nonce: the next one follows the first without a gap.
+    expect(Number(s!.nonce)).toBe(Number(signedFor(big)[0]!.nonce) + 1);
+  });
+
+  it('fills the signed but never broadcast nonce of an operation that FAILED before broadcast with a no-op; its signed bytes are never sent', async () => {
+    const w = await newWallet();
+    const op = `op-${randomUUID()}`;
+    await requestSignature(op, w);
+    const [signed] = await waitSigned(op);
+    // Reconciliation does not send bytes the engine has not let go.
+    const report = await signer.reconcile.execute({
+      organizationId: ORG,
+      signer: w,
+      chainId: 31337,
+    });
+    expect(report.rebroadcast).toBe(0);
+    expect(await pool.pendingNonce(w)).toBe(0);
+    // The engine refused the payload (PAYLOAD_MISMATCH) while SIGNING: FAILED before broadcast.
+    await client.publish(
+      'keel.operation.status.v1',
+      {
+        operationId: op,
+        status: 'FAILED',
+        previousStatus: 'SIGNING',
+        subStatus: 'PAYLOAD_MISMATCH',
+        sequence: 5,
+        at: new Date().toISOString(),
+      },
+      { organizationId: ORG, correlationId: op },
+    );
+    await waitUntil('no-op mined', async () => (await pool.minedNonce(w)) === 1, {
+      timeoutMs: 60_000,
+    });
+    const rows = await signer.dataSource.query<{ state: string; kind: string }[]>(
+      `SELECT state, kind FROM ts_nonce_reservation WHERE signer = $1 AND nonce = 0`,
+      [w],
+    );
+    expect(rows).toEqual([{ state: 'filled', kind: 'noop' }]);
+    const receipt = await pool.call('receipt', (c) =>
+      c.getTransactionReceipt({ hash: signed!.hash as Hash }).catch(() => null),
+    );
+    expect(receipt).toBeNull();
+  });
+
+  it("answers a dropped receipt for bytes no node can take (INVALID_TRANSACTION) with the step's failure naming its hash, and fills the nonce", async () => {
+    const w = await newWallet();
+    const op = `op-${randomUUID()}`;
+    await requestSignature(op, w);
+    const [signed] = await waitSigned(op);
+    const base = {
+      operationId: op,
+      transactionIndex: 0,
+      chainId: 31337,
+      from: w,
+      nonce: signed!.nonce,
+      hash: signed!.hash,
+    };
+    await client.publish(
+      'keel.broadcast.requested.v1',
+      { ...base, rawTransaction: signed!.rawTransaction },
+      { organizationId: ORG, correlationId: op },
+    );
+    await waitUntil('reservation broadcast', async () =>
+      (await reservationsOf(op)).some((r) => r.state === 'broadcast'),
+    );
+    await client.publish(
+      'keel.receipt.v1',
+      {
+        ...base,
+        status: 'dropped',
+        confirmations: 0,
+        error: { code: 'INVALID_TRANSACTION', message: 'intrinsic gas too low', retryable: false },
+      },
+      { organizationId: ORG, correlationId: op },
+    );
+    const failed = await waitFailed(op);
+    expect(failed.error).toMatchObject({
+      code: 'SIGNING_FAILED',
+      details: { cause: 'INVALID_TRANSACTION', hash: signed!.hash },
+    });
+    await waitUntil('no-op mined', async () => (await pool.minedNonce(w)) === 1, {
+      timeoutMs: 60_000,
+    });
   });
 });

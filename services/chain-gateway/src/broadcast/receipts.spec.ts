@@ -1,6 +1,6 @@
-import { ChainRpcError } from '@keel/chain';
+import { rpcErrorKinds } from '@keel/chain';
 import { describe, expect, it } from 'vitest';
-import { droppedReceipt, refusalCode, reorgedReceipt } from './receipts';
+import { broadcastVerdict, droppedReceipt, refusedReceipt, reorgedReceipt } from './receipts';
 import type { TrackedTransaction } from './tracked-transaction.repository';
 
 const t: TrackedTransaction = {
@@ -17,20 +17,30 @@ const t: TrackedTransaction = {
   blockNumber: 12n,
   blockHash: `0x${'cd'.repeat(32)}`,
   status: 'success',
+  lastError: null,
 };
 
 describe('receipts', () => {
-  it('maps broadcast refusals to the failure codes the engine knows', () => {
-    expect(refusalCode(new ChainRpcError('nonce-too-low', 'x', 1))).toEqual({
-      code: 'NONCE_CONFLICT',
-      retryable: false,
+  it('gives every broadcast error class a fate: only bytes that can never be mined are dropped', () => {
+    const fates = Object.fromEntries(rpcErrorKinds.map((k) => [k, broadcastVerdict(k)]));
+    expect(fates).toEqual({
+      'nonce-too-low': { fate: 'dropped', code: 'NONCE_CONSUMED' },
+      'nonce-too-high': { fate: 'refused', code: 'NONCE_GAP' },
+      underpriced: { fate: 'refused', code: 'UNDERPRICED' },
+      'fee-cap-too-low': { fate: 'refused', code: 'FEE_CAP_TOO_LOW' },
+      'intrinsic-gas': { fate: 'dropped', code: 'INVALID_TRANSACTION' },
+      invalid: { fate: 'dropped', code: 'INVALID_TRANSACTION' },
+      'replacement-underpriced': { fate: 'refused', code: 'REPLACEMENT_UNDERPRICED' },
+      'already-known': { fate: 'refused', code: 'BROADCAST_REFUSED' },
+      reverted: { fate: 'refused', code: 'BROADCAST_REFUSED' },
+      'insufficient-funds': { fate: 'refused', code: 'INSUFFICIENT_GAS_FUNDS' },
+      transport: { fate: 'refused', code: 'RPC_UNAVAILABLE' },
+      unknown: { fate: 'refused', code: 'BROADCAST_REFUSED' },
     });
-    expect(refusalCode(new ChainRpcError('insufficient-funds', 'x', 1)).code).toBe(
-      'INSUFFICIENT_BALANCE',
-    );
-    expect(refusalCode(new ChainRpcError('replacement-underpriced', 'x', 1))).toEqual({
-      code: 'UNDERPRICED',
-      retryable: true,
+    expect(refusedReceipt(t, 'INSUFFICIENT_GAS_FUNDS', 'no gas')).toMatchObject({
+      status: 'refused',
+      confirmations: 0,
+      error: { code: 'INSUFFICIENT_GAS_FUNDS', retryable: true },
     });
   });
 
@@ -42,9 +52,9 @@ describe('receipts', () => {
       confirmations: 0,
       nonce: '4',
     });
-    expect(droppedReceipt(t, 'NONCE_CONFLICT', 'nonce used')).toMatchObject({
+    expect(droppedReceipt(t, 'NONCE_CONSUMED', 'nonce used')).toMatchObject({
       status: 'dropped',
-      error: { code: 'NONCE_CONFLICT', retryable: false },
+      error: { code: 'NONCE_CONSUMED', retryable: false },
     });
   });
 });

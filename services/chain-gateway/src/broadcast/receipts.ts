@@ -1,5 +1,5 @@
-import type { ChainRpcError, RevertInfo } from '@keel/chain';
-import type { PayloadInput } from '@keel/events';
+import type { RevertInfo, RpcErrorKind } from '@keel/chain';
+import type { BroadcastRefusalCode, DroppedCode, PayloadInput } from '@keel/events';
 import type { TransactionReceipt } from 'viem';
 import type { TrackedTransaction } from './tracked-transaction.repository';
 
@@ -52,32 +52,69 @@ export function reorgedReceipt(t: TrackedTransaction): ReceiptPayload {
   };
 }
 
+/** These bytes can never be mined. */
 export function droppedReceipt(
   t: TrackedTransaction,
-  code: string,
+  code: DroppedCode,
   message: string,
-  retryable = false,
 ): ReceiptPayload {
-  return { ...base(t), status: 'dropped', confirmations: 0, error: { code, message, retryable } };
+  return {
+    ...base(t),
+    status: 'dropped',
+    confirmations: 0,
+    error: { code, message, retryable: false },
+  };
 }
 
-/** Broadcast refusals, in the failure codes the engine knows. */
-export function refusalCode(err: ChainRpcError): { code: string; retryable: boolean } {
-  switch (err.kind) {
+export function refusedReceipt(
+  t: TrackedTransaction,
+  code: BroadcastRefusalCode,
+  message: string,
+): ReceiptPayload {
+  return {
+    ...base(t),
+    status: 'refused',
+    confirmations: 0,
+    error: { code, message, retryable: true },
+  };
+}
+
+/**
+ * What a broadcast error means for the bytes (the table in services/chain-gateway/README.md,
+ * "Broadcast errors"): `refused` — the node did not take them now, but they may still be mined,
+ * so they stay tracked and are sent again; `dropped` — they can never be mined. A class a node
+ * reports ambiguously is `refused`. `nonce-too-low` is `dropped` only after the caller checked
+ * that the node does not know these bytes (ChainRepository.send): then another transaction
+ * was mined with the nonce.
+ */
+export type BroadcastVerdict =
+  | { readonly fate: 'refused'; readonly code: BroadcastRefusalCode }
+  | { readonly fate: 'dropped'; readonly code: DroppedCode };
+
+export function broadcastVerdict(kind: RpcErrorKind): BroadcastVerdict {
+  switch (kind) {
     case 'nonce-too-low':
-      return { code: 'NONCE_CONFLICT', retryable: false };
-    case 'nonce-too-high':
-      return { code: 'NONCE_CONFLICT', retryable: true };
+      return { fate: 'dropped', code: 'NONCE_CONSUMED' };
+    case 'intrinsic-gas':
+    case 'invalid':
+      return { fate: 'dropped', code: 'INVALID_TRANSACTION' };
     case 'insufficient-funds':
-      return { code: 'INSUFFICIENT_BALANCE', retryable: false };
+      return { fate: 'refused', code: 'INSUFFICIENT_GAS_FUNDS' };
+    case 'nonce-too-high':
+      return { fate: 'refused', code: 'NONCE_GAP' };
     case 'underpriced':
+      return { fate: 'refused', code: 'UNDERPRICED' };
+    case 'fee-cap-too-low':
+      return { fate: 'refused', code: 'FEE_CAP_TOO_LOW' };
     case 'replacement-underpriced':
-      return { code: 'UNDERPRICED', retryable: true };
-    case 'reverted':
-      return { code: 'REVERTED', retryable: false };
-    case 'already-known':
+      return { fate: 'refused', code: 'REPLACEMENT_UNDERPRICED' };
     case 'transport':
+      return { fate: 'refused', code: 'RPC_UNAVAILABLE' };
+    // A node that simulates at send and reports a revert, or says something unknown: the
+    // bytes may be in some pool; if mined, the receipt tells (a revert is REVERTED then).
+    case 'reverted':
+    case 'already-known':
     case 'unknown':
-      return { code: 'BROADCAST_FAILED', retryable: false };
+      return { fate: 'refused', code: 'BROADCAST_REFUSED' };
   }
 }

@@ -17,6 +17,8 @@ export interface TrackedTransaction {
   readonly blockNumber: bigint | null;
   readonly blockHash: Hash | null;
   readonly status: 'success' | 'reverted' | null;
+  /** The last refusal (`CODE: message`) while the bytes were not taken; null once a node took them. */
+  readonly lastError: string | null;
 }
 
 interface Row {
@@ -33,6 +35,7 @@ interface Row {
   block_number: string | null;
   block_hash: string | null;
   status: 'success' | 'reverted' | null;
+  last_error: string | null;
 }
 
 function toTracked(r: Row): TrackedTransaction {
@@ -50,6 +53,7 @@ function toTracked(r: Row): TrackedTransaction {
     blockNumber: r.block_number === null ? null : BigInt(r.block_number),
     blockHash: r.block_hash as Hash | null,
     status: r.status,
+    lastError: r.last_error,
   };
 }
 
@@ -80,7 +84,7 @@ export class TrackedTransactionRepository {
   /** Inserts once per (chain, hash); returns the row (new or existing), locked for the transaction. */
   async upsert(
     m: EntityManager,
-    t: Omit<TrackedTransaction, 'state' | 'blockNumber' | 'blockHash' | 'status'>,
+    t: Omit<TrackedTransaction, 'state' | 'blockNumber' | 'blockHash' | 'status' | 'lastError'>,
   ): Promise<TrackedTransaction> {
     // A new row is the common case, and this transaction holds it until it commits: the
     // insert answers it. Only a repeated request reads (and locks) the existing row.

@@ -17,7 +17,11 @@ import {
 
 export type SendOutcome =
   | { readonly kind: 'accepted' }
-  /** The node refused for good (e.g. nonce consumed by other bytes, underpriced). */
+  /**
+   * The node did not take the bytes, or could not be reached (a timeout or a connection
+   * dropped after the request was written counts: the node may have them). `reason.kind`
+   * is the class; `broadcastVerdict` says whether the bytes may still be mined.
+   */
   | { readonly kind: 'refused'; readonly reason: ChainRpcError };
 
 export interface BlockRef {
@@ -66,17 +70,38 @@ export class ChainRepository {
    * Broadcasts raw bytes. The node already knowing them, or reporting "nonce
    * too low" while holding a transaction with exactly this hash (mined
    * before a crash), both count as accepted: the bytes are on their way.
+   * Never throws for the chain's sake: no upstream answering is a refusal of
+   * kind `transport` (the bytes may have reached a node before the answer was lost).
    */
   async send(chainId: number, raw: Hex, hash: Hash): Promise<SendOutcome> {
     try {
       await this.pool(chainId).sendRawTransaction(raw);
       return { kind: 'accepted' };
     } catch (err) {
-      if (!(err instanceof ChainRpcError) || err.kind === 'transport') throw err;
-      if (err.kind === 'already-known') return { kind: 'accepted' };
-      if (err.kind === 'nonce-too-low' && (await this.transactionExists(chainId, hash)))
-        return { kind: 'accepted' };
-      return { kind: 'refused', reason: err };
+      const reason =
+        err instanceof ChainRpcError
+          ? err
+          : new ChainRpcError(
+              'transport',
+              `transport: ${err instanceof Error ? err.message : String(err)}`,
+              chainId,
+              undefined,
+              { cause: err },
+            );
+      if (reason.kind === 'already-known') return { kind: 'accepted' };
+      if (reason.kind === 'nonce-too-low') {
+        const known = await this.transactionExists(chainId, hash).catch(() => null);
+        if (known === true) return { kind: 'accepted' };
+        // Not knowing whether the node has them leaves them "may still be mined".
+        if (known === null)
+          return {
+            kind: 'refused',
+            reason: new ChainRpcError('transport', reason.message, chainId, reason.upstream, {
+              cause: reason,
+            }),
+          };
+      }
+      return { kind: 'refused', reason };
     }
   }
 

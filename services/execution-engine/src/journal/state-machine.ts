@@ -7,6 +7,12 @@ import type { OperationFailureReason, OperationStatus } from '@keel/events';
  * yet); BROADCASTING → CONFIRMING may repeat after a reorg. An operation of
  * several transactions goes CONFIRMING → PREPARING for its next step; one with
  * nothing left to send (a bootstrap already done) goes PREPARING → COMPLETED.
+ *
+ * Once a transaction of an operation was sent (BROADCASTING, CONFIRMING), the
+ * operation ends only when the chain decides it (mined: COMPLETED, or FAILED
+ * REVERTED) or the signer reports that no signed bytes of the step can be
+ * mined any more; a refusal, a dropped hash or a dead letter leaves it waiting
+ * (see ApplyReceiptUseCase and MarkDeadLetteredUseCase).
  */
 const transitions: Record<OperationStatus, readonly OperationStatus[]> = {
   RECEIVED: ['QUEUED', 'FAILED', 'CANCELLED', 'DEAD_LETTER'],
@@ -14,7 +20,9 @@ const transitions: Record<OperationStatus, readonly OperationStatus[]> = {
   PREPARING: ['SIGNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'DEAD_LETTER'],
   SIGNING: ['PENDING_APPROVAL', 'BROADCASTING', 'FAILED', 'DEAD_LETTER'],
   PENDING_APPROVAL: ['SIGNING', 'BROADCASTING', 'FAILED', 'CANCELLED', 'DEAD_LETTER'],
-  BROADCASTING: ['CONFIRMING', 'FAILED', 'DEAD_LETTER'],
+  // BROADCASTING → BROADCASTING: the same wait with news (a node refused the bytes for now,
+  // their nonce went elsewhere and a replacement is coming, a delivery was dead-lettered).
+  BROADCASTING: ['CONFIRMING', 'BROADCASTING', 'FAILED', 'DEAD_LETTER'],
   CONFIRMING: ['COMPLETED', 'PREPARING', 'BROADCASTING', 'FAILED', 'CONFIRMING', 'DEAD_LETTER'],
   COMPLETED: [],
   FAILED: [],
@@ -46,6 +54,7 @@ export function failureOfSigningError(code: string): OperationFailureReason {
   switch (code) {
     case 'NONCE_CONFLICT':
     case 'INSUFFICIENT_BALANCE':
+    case 'INSUFFICIENT_GAS_FUNDS':
     case 'BLOCKED_BY_POLICY':
     case 'APPROVAL_TIMEOUT':
     case 'PAYLOAD_MISMATCH':

@@ -62,6 +62,24 @@ export class ChainRepository {
     return this.pool(chainId).minedNonce(address);
   }
 
+  /**
+   * The wallet's native balance and mined nonce at one block (the head), so that what the
+   * balance already paid for and what is still to pay never overlap.
+   */
+  async fundsAt(
+    chainId: number,
+    address: Address,
+  ): Promise<{ balance: bigint; minedNonce: number }> {
+    return this.pool(chainId).call('funds', async (c) => {
+      const blockNumber = await c.getBlockNumber({ cacheTime: 0 });
+      const [balance, minedNonce] = await Promise.all([
+        c.getBalance({ address, blockNumber }),
+        c.getTransactionCount({ address, blockNumber }),
+      ]);
+      return { balance, minedNonce };
+    });
+  }
+
   estimateGas(
     chainId: number,
     call: { from: Address; to: Address; data: Hex; value: bigint },
@@ -103,6 +121,12 @@ export class ChainRepository {
       if (err instanceof ChainRpcError && err.kind === 'already-known') return;
       throw err;
     }
+  }
+
+  /** Whether any of these hashes (one nonce's versions: only one of them can be mined) is mined. */
+  async anyMined(chainId: number, hashes: readonly Hash[]): Promise<boolean> {
+    for (const hash of hashes) if (await this.isMined(chainId, hash)) return true;
+    return false;
   }
 
   async isMined(chainId: number, hash: Hash): Promise<boolean> {

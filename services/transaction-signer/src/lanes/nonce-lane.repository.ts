@@ -235,6 +235,21 @@ export class NonceLaneRepository {
     return rows.map(toReservation);
   }
 
+  /**
+   * What the lane's reservations not yet mined may still spend, in wei: gas limit × max fee +
+   * value of every live reservation at or above the mined nonce (no-op fills included).
+   */
+  async committedSpend(m: EntityManager, lane: LaneKey, minedNonce: number): Promise<bigint> {
+    const rows = await m.query<{ spend: string | null }[]>(
+      `SELECT sum(gas::numeric * max_fee_per_gas::numeric + value::numeric)::text AS spend
+         FROM ts_nonce_reservation
+        WHERE organization_id = $1 AND signer = $2 AND chain_id = $3 AND nonce >= $4
+          AND state IN ('reserved', 'signing', 'signed', 'broadcast', 'filled')`,
+      [lane.organizationId, lane.signer, lane.chainId, minedNonce],
+    );
+    return BigInt(rows[0]?.spend ?? '0');
+  }
+
   async findByRequestId(m: EntityManager, requestId: string): Promise<Reservation | null> {
     const rows = await m.query<Row[]>(
       `SELECT * FROM ts_nonce_reservation WHERE sign_request_id = $1 FOR UPDATE`,

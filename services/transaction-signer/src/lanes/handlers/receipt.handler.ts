@@ -19,7 +19,7 @@ export class ReceiptHandler {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.handle = withInbox<'keel.receipt.v1'>(dataSource, async (event, ctx) => {
-      const { reconcile } = await track.receipt(ctx.manager, event.payload);
+      const { reconcile } = await track.receipt(ctx, event.payload);
       // After the commit: reconciliation takes the lane lock in its own transaction.
       if (reconcile) {
         setImmediate(() => {

@@ -5,7 +5,8 @@ import type { Logger } from '@keel/telemetry';
 import { getAddress, type Hash, type Hex } from 'viem';
 import type { EntityManager } from 'typeorm';
 import type { ChainRepository } from '../../../chain/chain.repository';
-import { droppedReceipt, minedReceipt, refusalCode } from '../../receipts';
+import { droppedReceipt, minedReceipt } from '../../receipts';
+import { applySendOutcome } from '../../send-outcome';
 import type { TrackedTransactionRepository } from '../../tracked-transaction.repository';
 
 type Tx = { manager: EntityManager; outbox: TransactionOutbox };
@@ -62,6 +63,7 @@ export class BroadcastTransactionUseCase {
             blockNumber: null,
             blockHash: null,
             status: null,
+            lastError: null,
           },
           'PAYLOAD_MISMATCH',
           'hash does not match keccak256 of the raw transaction',
@@ -73,8 +75,15 @@ export class BroadcastTransactionUseCase {
       await tx.outbox.publish(
         'keel.receipt.v1',
         droppedReceipt(
-          { ...row, state: 'dropped', blockNumber: null, blockHash: null, status: null },
-          'BROADCAST_FAILED',
+          {
+            ...row,
+            state: 'dropped',
+            blockNumber: null,
+            blockHash: null,
+            status: null,
+            lastError: null,
+          },
+          'CHAIN_NOT_CONFIGURED',
           `chain ${p.chainId} is not configured`,
         ),
       );
@@ -94,35 +103,16 @@ export class BroadcastTransactionUseCase {
       }
     }
     const outcome = await this.chain.send(t.chainId, t.rawTx, t.hash);
-    switch (outcome.kind) {
-      case 'accepted':
-        this.faults.afterBroadcast?.();
-        if (t.state === 'dropped')
-          await this.tracked.update(tx.manager, t.chainId, t.hash, {
-            state: 'pending',
-            lastError: null,
-          });
-        this.logger.info(
-          { operationId: t.operationId, chainId: t.chainId, hash: t.hash, nonce: t.nonce },
-          'transaction broadcast',
-        );
-        return;
-      case 'refused': {
-        const { code, retryable } = refusalCode(outcome.reason);
-        await this.tracked.update(tx.manager, t.chainId, t.hash, {
-          state: 'dropped',
-          lastError: outcome.reason.message.slice(0, 500),
-        });
-        await tx.outbox.publish(
-          'keel.receipt.v1',
-          droppedReceipt(t, code, outcome.reason.message, retryable),
-        );
-        this.logger.warn(
-          { operationId: t.operationId, chainId: t.chainId, hash: t.hash, code },
-          'broadcast refused',
-        );
-        return;
-      }
+    if (outcome.kind === 'accepted') {
+      this.faults.afterBroadcast?.();
+      this.logger.info(
+        { operationId: t.operationId, chainId: t.chainId, hash: t.hash, nonce: t.nonce },
+        'transaction broadcast',
+      );
     }
+    // A refusal or no answer commits the row as pending (the tracker sends it again and follows
+    // its receipt) unless the bytes can never be mined: a signed transaction a node may hold
+    // is never reported as failed.
+    await applySendOutcome(this.tracked, this.logger, tx, t, outcome);
   }
 }

@@ -3,12 +3,8 @@ import type { Logger } from '@keel/telemetry';
 import type { TransactionReceipt } from 'viem';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ChainRepository } from '../../../chain/chain.repository';
-import {
-  droppedReceipt,
-  minedReceipt,
-  refusalCode,
-  reorgedReceipt,
-} from '../../../broadcast/receipts';
+import { minedReceipt, reorgedReceipt } from '../../../broadcast/receipts';
+import { applySendOutcome } from '../../../broadcast/send-outcome';
 import type {
   TrackedTransaction,
   TrackedTransactionRepository,
@@ -27,7 +23,10 @@ import type {
  * database transaction only for the transactions whose state changes. A
  * pending transaction the node does not know as mined is broadcast again at
  * most every `rebroadcastAfterMs` (and on its first tick in this process, so
- * a restart re-sends what a crash may have lost).
+ * a restart re-sends what a crash may have lost). A node refusing the bytes
+ * again (no funds yet, fees, a gap) keeps them pending and sent; only bytes
+ * that can never be mined (their nonce went to another transaction) end
+ * `dropped` (see applySendOutcome).
  */
 export class TrackConfirmationsUseCase {
   private readonly lastSent = new Map<string, number>();
@@ -149,17 +148,7 @@ export class TrackConfirmationsUseCase {
             );
           }
           const sent = await this.chain.send(t.chainId, t.rawTx, t.hash);
-          if (sent.kind === 'refused') {
-            const { code, retryable } = refusalCode(sent.reason);
-            await this.tracked.update(tx.manager, t.chainId, t.hash, {
-              state: 'dropped',
-              lastError: sent.reason.message.slice(0, 500),
-            });
-            await tx.outbox.publish(
-              'keel.receipt.v1',
-              droppedReceipt(t, code, sent.reason.message, retryable),
-            );
-          }
+          await applySendOutcome(this.tracked, this.logger, tx, t, sent);
           return;
         }
         await this.applyReceipt(tx, t, head, receipt);

@@ -2,10 +2,17 @@ import { Injectable } from '@nestjs/common';
 import type { KeelEvent } from '@keel/events';
 import { Journal, type Tx } from '../../../journal/journal';
 import { OperationRepository } from '../../../journal/operation.repository';
-import { failureOfSigningError } from '../../../journal/state-machine';
 import { StepRunner, withStep } from '../../steps';
 
-/** The chain answered: mined (COMPLETED), reverted (FAILED/REVERTED with the decoded reason), reorged or dropped. */
+/**
+ * The chain answered: mined (COMPLETED), reverted (FAILED/REVERTED with the decoded reason),
+ * reorged, refused or dropped. Neither a refusal nor a dropped hash ends the operation: a
+ * refused transaction may still be mined (chain-gateway keeps sending it; the operation shows
+ * why it waits in its sub-status), and a dropped hash lost its nonce to another transaction,
+ * for which the signer re-signs the step on a new nonce (a `signature.result` that `replaces`
+ * it). Only the chain (mined) or the signer (no signed bytes of the step can be mined any
+ * more) ends an operation once its bytes were sent.
+ */
 @Injectable()
 export class ApplyReceiptUseCase {
   constructor(
@@ -64,18 +71,17 @@ export class ApplyReceiptUseCase {
         if (op.status === 'CONFIRMING')
           await this.journal.transition(tx, op, 'BROADCASTING', { subStatus: 'REORGED' });
         return;
-      case 'dropped':
-        await this.operations.saveTransaction(tx.manager, { ...mined, status: 'failed' });
-        await this.journal.fail(
-          tx,
-          op,
-          failureOfSigningError(r.error?.code ?? 'NONCE_CONFLICT'),
-          withStep(op, prepared, {
-            code: r.error?.code ?? 'DROPPED',
-            message: r.error?.message ?? 'The transaction was dropped by the network.',
-          }),
-        );
+      case 'refused':
+      case 'dropped': {
+        // A late word about bytes the step no longer carries (a replacement was signed since).
+        if (prepared.hash && prepared.hash.toLowerCase() !== r.hash.toLowerCase()) return;
+        const code = r.error?.code ?? (r.status === 'refused' ? 'BROADCAST_REFUSED' : 'DROPPED');
+        const subStatus = r.status === 'refused' ? code : `REPLACING_${code}`;
+        if (op.status === 'CONFIRMING' || op.subStatus === subStatus) return;
+        // A sub-status only: an error would stay on the operation after it completes.
+        await this.journal.transition(tx, op, 'BROADCASTING', { subStatus });
         return;
+      }
     }
   }
 }

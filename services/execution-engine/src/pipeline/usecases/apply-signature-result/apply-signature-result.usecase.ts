@@ -35,8 +35,14 @@ export class ApplySignatureResultUseCase {
             subStatus: 'AWAITING_CUSTODY_APPROVAL',
           });
         return;
-      case 'failed':
-        if (op.status !== 'SIGNING' && op.status !== 'PENDING_APPROVAL') return;
+      case 'failed': {
+        // Once broadcast, only the signer's word that the step's own bytes can never be
+        // mined (they name its hash) ends the operation; any other late failure is stale.
+        const deadBytes =
+          op.status === 'BROADCASTING' &&
+          typeof r.error.details?.['hash'] === 'string' &&
+          prepared.hash?.toLowerCase() === r.error.details['hash'].toLowerCase();
+        if (op.status !== 'SIGNING' && op.status !== 'PENDING_APPROVAL' && !deadBytes) return;
         await this.journal.fail(
           tx,
           op,
@@ -48,6 +54,7 @@ export class ApplySignatureResultUseCase {
           }),
         );
         return;
+      }
       case 'signed': {
         // A re-priced replacement (same nonce) may arrive while broadcasting or confirming.
         const replacing =

@@ -38,7 +38,9 @@ export const criticalDeliveries: ReadonlyMap<string, ReadonlySet<string>> = new 
  * reason, so an operator can look at it (and replay with the DLQ tool). An
  * operation that already ended, or an id that is no operation of this
  * organization (a no-op fill, an ingress correlation id), is left alone;
- * the inbox makes a second delivery a no-op. If this handler itself gives
+ * the inbox makes a second delivery a no-op. An operation whose bytes were
+ * already sent (BROADCASTING, CONFIRMING) is never ended by a dead letter:
+ * they may still be mined, so it keeps waiting for the chain. If this handler itself gives
  * up, its dead letter is not announced again (see the bus), so nothing loops.
  */
 @Injectable()
@@ -53,6 +55,13 @@ export class MarkDeadLetteredUseCase {
     if (!criticalDeliveries.get(d.group)?.has(d.topic)) return;
     const op = await this.operations.lock(tx.manager, event.correlationId);
     if (!op || op.organizationId !== event.organizationId || isTerminal(op.status)) return;
+    if (op.status === 'BROADCASTING' || op.status === 'CONFIRMING') {
+      // Signed bytes were sent and may still be mined: the operation is not ended, it waits
+      // with the dead letter named in its sub-status (the tracker and the DLQ replay move it on).
+      if (op.subStatus === 'MESSAGE_DEAD_LETTERED') return;
+      await this.journal.transition(tx, op, op.status, { subStatus: 'MESSAGE_DEAD_LETTERED' });
+      return;
+    }
     await this.journal.transition(tx, op, 'DEAD_LETTER', {
       subStatus: 'MESSAGE_DEAD_LETTERED',
       error: {

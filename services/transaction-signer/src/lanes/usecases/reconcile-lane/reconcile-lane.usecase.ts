@@ -74,7 +74,9 @@ export class ReconcileLaneUseCase {
 
       // Below the mined nonce: ours was mined, or someone else took the nonce.
       for (const r of rows.filter((x) => isLive(x) && x.nonce < minedNonce)) {
-        if (r.txHash && (await this.chain.isMined(r.chainId, r.txHash))) {
+        // Any version of the nonce's bytes (a re-priced one included) being mined is ours.
+        const hashes = [...(r.txHash ? [r.txHash] : []), ...r.replacedHashes];
+        if (hashes.length > 0 && (await this.chain.anyMined(r.chainId, hashes))) {
           await this.lanes.update(tx.manager, r.id, {
             state: r.kind === 'noop' ? 'filled' : 'mined',
           });
@@ -101,12 +103,10 @@ export class ReconcileLaneUseCase {
           report.filled++;
           continue;
         }
-        if (
-          r.rawTx &&
-          n >= pendingNonce &&
-          (r.state === 'signed' || r.state === 'broadcast' || r.state === 'filled')
-        ) {
+        if (r.rawTx && n >= pendingNonce && (r.state === 'broadcast' || r.state === 'filled')) {
           // The node does not have it (dropped, or an upstream restarted): the same bytes again.
+          // Only bytes the engine let go (broadcast) or a no-op fill: `signed` bytes wait for
+          // the engine's payload check, and an operation that failed before it never sends them.
           await this.chain
             .sendRaw(r.chainId, r.rawTx)
             .catch((err: unknown) =>

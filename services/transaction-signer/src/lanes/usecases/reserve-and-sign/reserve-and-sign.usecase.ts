@@ -62,6 +62,7 @@ export class ReserveAndSignUseCase {
 
     let gas: bigint;
     let fees;
+    let funds: { balance: bigint; minedNonce: number };
     try {
       gas = request.gasLimit
         ? BigInt(request.gasLimit)
@@ -71,12 +72,20 @@ export class ReserveAndSignUseCase {
         ceiling !== undefined && ceiling < this.chain.feePolicy.maxFeePerGasCap
           ? { ...this.chain.feePolicy, maxFeePerGasCap: ceiling }
           : this.chain.feePolicy;
-      fees = await this.chain.fees(chainId, policy);
+      [fees, funds] = await Promise.all([
+        this.chain.fees(chainId, policy),
+        this.chain.fundsAt(chainId, signer),
+      ]);
     } catch (err) {
       if (err instanceof FeeCapExceededError)
         return void (await fail('SIGNING_FAILED', err.message, { cause: 'FEE_CAP_EXCEEDED' }));
+      // The estimate itself ran out of native currency (the value, or gas at the node's price).
       if (err instanceof ChainRpcError && err.kind === 'insufficient-funds')
-        return void (await fail('INSUFFICIENT_BALANCE', err.message));
+        return void (await fail('INSUFFICIENT_GAS_FUNDS', err.message, {
+          wallet: signer,
+          chainId,
+          cause: 'ESTIMATION',
+        }));
       if (err instanceof ChainRpcError && err.kind === 'reverted') {
         return void (await fail('SIGNING_FAILED', err.message, { cause: 'ESTIMATION_REVERTED' }));
       }
@@ -89,6 +98,32 @@ export class ReserveAndSignUseCase {
       await this.lanes.createLane(tx.manager, lane, await this.chain.pendingNonce(chainId, signer));
       next = await this.lanes.lockLane(tx.manager, lane);
       if (next === null) throw new Error('nonce lane vanished after creation');
+    }
+    // Can the wallet pay? Gas limit × max fee + value, on top of what its reservations still
+    // in flight may spend (read under the lane lock, so concurrent requests cannot each pass
+    // against the same balance). A shortfall fails the operation before any signature exists
+    // and reserves nothing.
+    const needed = gas * fees.maxFeePerGas + call.value;
+    const committed = await this.lanes.committedSpend(tx.manager, lane, funds.minedNonce);
+    if (funds.balance < committed + needed) {
+      this.logger.warn(
+        { operationId: request.operationId, signer, chainId, needed: needed.toString() },
+        'signer wallet cannot pay for the transaction; nothing signed',
+      );
+      return void (await fail(
+        'INSUFFICIENT_GAS_FUNDS',
+        `The signer wallet ${signer} cannot pay for this transaction: it needs ${needed} wei (gas limit ${gas} × max fee ${fees.maxFeePerGas} + value ${call.value})${committed > 0n ? ` beyond the ${committed} wei its transactions in flight may spend` : ''}, and holds ${funds.balance} wei. Fund the wallet (wallet.fund) and submit again.`,
+        {
+          wallet: signer,
+          chainId,
+          needed: needed.toString(),
+          available: funds.balance.toString(),
+          committed: committed.toString(),
+          gasLimit: gas.toString(),
+          maxFeePerGas: fees.maxFeePerGas.toString(),
+          value: call.value.toString(),
+        },
+      ));
     }
     const nonce = next;
     await this.lanes.setNextNonce(tx.manager, lane, nonce + 1);

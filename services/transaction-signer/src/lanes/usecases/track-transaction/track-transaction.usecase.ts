@@ -1,4 +1,5 @@
 import type { PayloadOf } from '@keel/events';
+import type { TransactionOutbox } from '@keel/persistence';
 import type { Logger } from '@keel/telemetry';
 import type { Hash } from 'viem';
 import type { EntityManager } from 'typeorm';
@@ -20,11 +21,19 @@ export class TrackTransactionUseCase {
       await this.lanes.update(manager, r.id, { state: 'broadcast', broadcastAt: new Date() });
   }
 
-  /** Returns the lane to reconcile when the receipt says the transaction will not be mined as is. */
+  /**
+   * Returns the lane to reconcile when the receipt says the transaction will not be mined as
+   * is: refused for now (a gap to fill, fees to raise) or dropped (its nonce went to another
+   * transaction: reconciliation re-signs the step on a new nonce). Bytes no node can ever
+   * take (INVALID_TRANSACTION) end the step: the reservation is abandoned (its nonce is
+   * filled with a no-op by reconciliation) and the operation fails, since no signed bytes
+   * of it can be mined.
+   */
   async receipt(
-    manager: EntityManager,
+    tx: { manager: EntityManager; outbox: TransactionOutbox },
     p: PayloadOf<'keel.receipt.v1'>,
   ): Promise<{ reconcile: boolean }> {
+    const manager = tx.manager;
     const r = await this.lanes.findByHash(manager, p.chainId, p.hash as Hash);
     if (!r) return { reconcile: false };
     const ours = r.txHash?.toLowerCase() === p.hash.toLowerCase();
@@ -38,9 +47,38 @@ export class TrackTransactionUseCase {
         if (ours && r.state === 'mined')
           await this.lanes.update(manager, r.id, { state: 'broadcast' });
         return { reconcile: false };
+      case 'refused':
+        return { reconcile: true };
       case 'dropped':
+        if (
+          ours &&
+          r.kind === 'operation' &&
+          p.error?.code === 'INVALID_TRANSACTION' &&
+          (r.state === 'signed' || r.state === 'broadcast')
+        ) {
+          await this.lanes.update(manager, r.id, {
+            state: 'abandoned',
+            lastError: `INVALID_TRANSACTION: ${p.error.message}`.slice(0, 500),
+          });
+          await tx.outbox.publish(
+            'keel.signature.result.v1',
+            {
+              outcome: 'failed',
+              operationId: r.operationId,
+              transactionIndex: r.transactionIndex,
+              ...(r.reservationKey ? { nonceReservationId: r.reservationKey } : {}),
+              error: {
+                code: 'SIGNING_FAILED',
+                message: `No node can take the signed transaction: ${p.error.message}`,
+                retryable: false,
+                details: { cause: 'INVALID_TRANSACTION', hash: p.hash, nonce: r.nonce },
+              },
+            },
+            { correlationId: r.operationId, organizationId: r.organizationId },
+          );
+        }
         this.logger.warn(
-          { operationId: r.operationId, nonce: r.nonce, hash: p.hash },
+          { operationId: r.operationId, nonce: r.nonce, hash: p.hash, code: p.error?.code },
           'transaction dropped; reconciling its lane',
         );
         return { reconcile: true };
