@@ -619,4 +619,60 @@ describe('transaction-signer', () => {
       timeoutMs: 60_000,
     });
   });
+
+  it('an operation that ended DEAD_LETTER while signing: its nonce becomes a no-op and a signature settled later is ignored', async () => {
+    const w = await newWallet();
+    await keyGuardian.stop();
+    const op = `op-${randomUUID()}`;
+    await requestSignature(op, w);
+    let row: { sign_request_id: string; unsigned_tx: Hex } | undefined;
+    await waitUntil('reservation', async () => {
+      [row] = await signer.dataSource.query<{ sign_request_id: string; unsigned_tx: Hex }[]>(
+        `SELECT sign_request_id, unsigned_tx FROM ts_nonce_reservation WHERE operation_id = $1`,
+        [op],
+      );
+      return row !== undefined;
+    });
+    const original = row!;
+    await client.publish(
+      'keel.operation.status.v1',
+      {
+        operationId: op,
+        status: 'DEAD_LETTER',
+        previousStatus: 'SIGNING',
+        subStatus: 'MESSAGE_DEAD_LETTERED',
+        sequence: 5,
+        at: new Date().toISOString(),
+      },
+      { organizationId: ORG, correlationId: op },
+    );
+    await waitUntil('no-op fill requested', async () => {
+      const [r] = await signer.dataSource.query<{ kind: string; sign_request_id: string }[]>(
+        `SELECT kind, sign_request_id FROM ts_nonce_reservation WHERE operation_id = $1`,
+        [op],
+      );
+      return r?.kind === 'noop' && r.sign_request_id !== original.sign_request_id;
+    });
+    // The custodian's signature of the original request arrives late (a DLQ replay): ignored.
+    const late = await sign({
+      hash: signingHashOf(original.unsigned_tx),
+      privateKey: anvil.accounts[8]!.privateKey,
+      to: 'hex',
+    });
+    await client.publish(
+      'keel.key.sign.result.v1',
+      { outcome: 'signed', requestId: original.sign_request_id, operationId: op, signature: late },
+      { organizationId: ORG, correlationId: op },
+    );
+    await startKeyGuardian();
+    await waitUntil('no-op mined', async () => (await pool.minedNonce(w)) === 1, {
+      timeoutMs: 60_000,
+    });
+    expect(signedFor(op)).toEqual([]);
+    const [filled] = await signer.dataSource.query<{ state: string; kind: string }[]>(
+      `SELECT state, kind FROM ts_nonce_reservation WHERE operation_id = $1`,
+      [op],
+    );
+    expect(filled).toEqual({ state: 'filled', kind: 'noop' });
+  });
 });

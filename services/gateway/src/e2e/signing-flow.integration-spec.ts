@@ -2,6 +2,7 @@ import { type OperationView, problemSchema } from '@keel/operations';
 import { waitUntil } from '@keel/testing';
 import {
   type Address,
+  createTestClient,
   createWalletClient,
   encodeFunctionData,
   http,
@@ -134,6 +135,83 @@ describe('signing flow end to end', () => {
         'COMPLETED',
       ]),
     );
+  });
+
+  it('a holder wallet without gas: the transfer fails INSUFFICIENT_GAS_FUNDS before any signature; funded later, nothing is mined and the chain agrees with FAILED; a resubmission completes on the untouched nonce (issue 24)', async () => {
+    // 1. A signer wallet through the API: no native balance.
+    const created = await fetch(`${gatewayUrl}/api/v1/wallets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': ADMIN_KEY },
+      body: JSON.stringify({ label: 'holder without gas' }),
+    });
+    expect(created.status).toBe(201);
+    const holder = ((await created.json()) as { address: Address }).address;
+    expect(await client.getBalance({ address: holder })).toBe(0n);
+    // 2. An identity, and tokens minted to it over the API.
+    await stack.keel.registerHolder(holder);
+    const minted = await terminal(
+      await submit('token.mint', { asset: token, to: holder, amount: '500' }, 'e2e-gasless-mint'),
+    );
+    expect(minted.status, JSON.stringify(minted)).toBe('COMPLETED');
+    const balances = async () => ({
+      holder: await client.readContract({
+        address: token,
+        abi: tokenAbi,
+        functionName: 'balanceOf',
+        args: [holder],
+      }),
+      bob: await client.readContract({
+        address: token,
+        abi: tokenAbi,
+        functionName: 'balanceOf',
+        args: [bob],
+      }),
+    });
+    const before = await balances();
+    // 3. A transfer signed by that wallet.
+    const id = await stack.submit(
+      'token.transfer',
+      { asset: token, to: bob, amount: '200' },
+      'e2e-gasless-transfer',
+      holder,
+    );
+    const failed = await terminal(id);
+    expect(failed.status, JSON.stringify(failed)).toBe('FAILED');
+    expect(failed.subStatus).toBe('INSUFFICIENT_GAS_FUNDS');
+    expect(failed.error?.details).toMatchObject({ wallet: holder, available: '0' });
+    expect(BigInt((failed.error?.details as { needed: string }).needed)).toBeGreaterThan(0n);
+    // No signature exists: no hash, no raw bytes, the wallet's nonce untouched.
+    expect(failed.transactions.every((t) => t.hash === null)).toBe(true);
+    expect(failed.history.map((h) => h.status)).not.toContain('BROADCASTING');
+    // 4. The wallet receives native funds later, and blocks go by.
+    const testClient = createTestClient({
+      mode: 'anvil',
+      chain: { ...foundry, id: stack.anvil.chainId },
+      transport: http(stack.anvil.rpcUrl),
+    });
+    await testClient.setBalance({ address: holder, value: 10n ** 18n });
+    await testClient.mine({ blocks: 3 });
+    // Longer than chain-gateway's re-send interval and the signer's reconciliation.
+    await new Promise((r) => setTimeout(r, 12_000));
+    await testClient.mine({ blocks: 2 });
+    // 5. The final status and the chain agree: FAILED, and nothing moved.
+    expect((await terminal(id)).status).toBe('FAILED');
+    expect(await client.getTransactionCount({ address: holder })).toBe(0);
+    expect(await balances()).toEqual(before);
+    // 6. Resubmitted, the transfer takes the wallet's first nonce and completes.
+    const again = await terminal(
+      await stack.submit(
+        'token.transfer',
+        { asset: token, to: bob, amount: '200' },
+        'e2e-gasless-transfer-2',
+        holder,
+      ),
+    );
+    expect(again.status, JSON.stringify(again)).toBe('COMPLETED');
+    expect(again.transactions[0]!.nonce).toBe('0');
+    const after = await balances();
+    expect(after.holder).toBe(before.holder - 200n);
+    expect(after.bob).toBe(before.bob + 200n);
   });
 
   it('fails a mint to an unverified recipient with the identity check as module, nothing sent', async () => {
