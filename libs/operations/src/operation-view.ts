@@ -34,7 +34,12 @@ export const operationViewSchema = z.object({
   params: z.record(z.string(), z.unknown()),
   signer: z.string().nullable(),
   status: z.enum(operationStatuses),
-  subStatus: z.string().nullable(),
+  subStatus: z
+    .string()
+    .nullable()
+    .describe(
+      'FAILED: why (COMPLIANCE_REJECTED, REVERTED, INSUFFICIENT_BALANCE for a token shortfall, INSUFFICIENT_GAS_FUNDS when the signer wallet cannot pay gas limit × max fee + value — caught before signing, details {wallet, needed, available} — NONCE_CONFLICT, SIGNING_FAILED, PAYLOAD_MISMATCH, BLOCKED_BY_POLICY, APPROVAL_TIMEOUT, REQUEST_REJECTED, PREPARATION_FAILED). BROADCASTING: why a sent transaction waits — a node refused it for now but it may still be mined and is sent again (INSUFFICIENT_GAS_FUNDS, NONCE_GAP, FEE_CAP_TOO_LOW, UNDERPRICED, REPLACEMENT_UNDERPRICED, RPC_UNAVAILABLE, BROADCAST_REFUSED), REPLACING_NONCE_CONSUMED (re-signed on a new nonce), MESSAGE_DEAD_LETTERED. A sent transaction is never reported FAILED while it can still be mined.',
+    ),
   error: operationErrorSchema.nullable(),
   /** What a completed operation produced, e.g. `{asset, compliance, identityRegistry, onchainID}` for asset.create. */
   result: z.record(z.string(), z.unknown()).optional(),
