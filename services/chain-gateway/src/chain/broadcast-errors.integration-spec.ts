@@ -211,21 +211,11 @@ describe('broadcast errors, class by class, on anvil', () => {
     }
   });
 
-  it('an RPC timeout after the request reached the node: refused RPC_UNAVAILABLE, and the bytes are in fact mined', async () => {
-    proxyMode = 'hang';
-    const key = await funded();
-    const tx = await signed(key, { nonce: 0 });
-    expect(fate(await proxied.send(31337, tx.raw, tx.hash))).toEqual({
-      kind: 'transport',
-      fate: 'refused',
-      code: 'RPC_UNAVAILABLE',
-    });
-    await mine();
-    expect(await minedStatus(tx.hash)).toBe('0x1');
-  });
-
-  it('a connection dropped after the node answered: refused RPC_UNAVAILABLE, and the bytes are in fact mined', async () => {
-    proxyMode = 'drop-after-send';
+  it.each([
+    ['an RPC timeout after the request reached the node', 'hang'],
+    ['a connection dropped after the node answered', 'drop-after-send'],
+  ] as const)('%s: refused RPC_UNAVAILABLE, and the bytes are in fact mined', async (_, mode) => {
+    proxyMode = mode;
     const key = await funded();
     const tx = await signed(key, { nonce: 0 });
     expect(fate(await proxied.send(31337, tx.raw, tx.hash))).toEqual({

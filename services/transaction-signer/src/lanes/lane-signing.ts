@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Eip1559Fees, serializeUnsignedTransaction } from '@keel/chain';
-import type { EventMetadata } from '@keel/events';
+import type { EventMetadata, PayloadInput } from '@keel/events';
 import type { TransactionOutbox } from '@keel/persistence';
 import type { Address, Hex } from 'viem';
 
@@ -58,3 +58,17 @@ export function noopOperationId(chainId: number, signer: Address, nonce: number)
 
 /** A 0-value self-transfer: consumes a nonce and does nothing else. */
 export const NOOP_GAS = 21_000n;
+
+/** The `signature.result` that fails a reservation's step (nothing of it will be mined). */
+export function failedResult(
+  r: { operationId: string; transactionIndex: number; reservationKey: string | null },
+  error: { code: string; message: string; details?: Record<string, unknown> },
+): PayloadInput<'keel.signature.result.v1'> {
+  return {
+    outcome: 'failed',
+    operationId: r.operationId,
+    transactionIndex: r.transactionIndex,
+    ...(r.reservationKey ? { nonceReservationId: r.reservationKey } : {}),
+    error: { ...error, retryable: false },
+  };
+}

@@ -12,7 +12,7 @@ import type { Logger } from '@keel/telemetry';
 import type { Hash, Hex } from 'viem';
 import type { EntityManager } from 'typeorm';
 import type { ChainRepository } from '../../../chain/chain.repository';
-import { NOOP_GAS, noopOperationId, requestSignature } from '../../lane-signing';
+import { failedResult, NOOP_GAS, noopOperationId, requestSignature } from '../../lane-signing';
 import {
   liveStates,
   type NonceLaneRepository,
@@ -224,13 +224,7 @@ export class CompleteSigningUseCase {
     }
     await tx.outbox.publish(
       'keel.signature.result.v1',
-      {
-        outcome: 'failed',
-        operationId: r.operationId,
-        transactionIndex: r.transactionIndex,
-        ...(r.reservationKey ? { nonceReservationId: r.reservationKey } : {}),
-        error: { code, message, retryable: false, details },
-      },
+      failedResult(r, { code, message, details }),
       { correlationId: r.operationId, organizationId: r.organizationId },
     );
     await this.fillWithNoop(r, tx);

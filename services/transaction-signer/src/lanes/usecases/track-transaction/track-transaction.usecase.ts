@@ -3,6 +3,7 @@ import type { TransactionOutbox } from '@keel/persistence';
 import type { Logger } from '@keel/telemetry';
 import type { Hash } from 'viem';
 import type { EntityManager } from 'typeorm';
+import { failedResult } from '../../lane-signing';
 import type { NonceLaneRepository } from '../../nonce-lane.repository';
 
 /** Follows a reservation through broadcast and receipts (from chain-gateway). */
@@ -62,18 +63,11 @@ export class TrackTransactionUseCase {
           });
           await tx.outbox.publish(
             'keel.signature.result.v1',
-            {
-              outcome: 'failed',
-              operationId: r.operationId,
-              transactionIndex: r.transactionIndex,
-              ...(r.reservationKey ? { nonceReservationId: r.reservationKey } : {}),
-              error: {
-                code: 'SIGNING_FAILED',
-                message: `No node can take the signed transaction: ${p.error.message}`,
-                retryable: false,
-                details: { cause: 'INVALID_TRANSACTION', hash: p.hash, nonce: r.nonce },
-              },
-            },
+            failedResult(r, {
+              code: 'SIGNING_FAILED',
+              message: `No node can take the signed transaction: ${p.error.message}`,
+              details: { cause: 'INVALID_TRANSACTION', hash: p.hash, nonce: r.nonce },
+            }),
             { correlationId: r.operationId, organizationId: r.organizationId },
           );
         }
