@@ -11,6 +11,9 @@
 //   4. the signing benchmark with a small N (bench/signing): that it runs end to end and every
 //      operation completes; its figures are printed, not asserted (bench/RESULTS.md has the
 //      measurements)
+//   5. the newcomer's path (infra/scripts/newcomer.mjs): a clean clone of HEAD, npm ci,
+//      npm start in the background, npm run demo, a transfer signed by a holder's wallet,
+//      Ctrl-C, and a clean exit — the README's quick start as written
 // Every phase runs even if an earlier one failed, so one run shows every
 // failure; the exit code is non-zero if anything failed.
 import { spawn, spawnSync } from 'node:child_process';
@@ -38,6 +41,11 @@ const phases = [
     task: 'bench:signing (small N)',
     command: ['npm', 'run', 'bench:signing'],
     env: { BENCH_N: '48', BENCH_L2_N: '200', BENCH_L0_N: '200', BENCH_INFLIGHT: '32' },
+  },
+  {
+    name: 'newcomer',
+    task: 'newcomer (clean clone: npm ci, npm start, npm run demo, holder transfer, Ctrl-C)',
+    command: ['node', 'infra/scripts/newcomer.mjs'],
   },
 ];
 

@@ -3,6 +3,16 @@ import { Problem } from '@keel/operations';
 
 type Next = (err?: unknown) => void;
 
+/** How long and how much of a refused body is still read before the connection closes. */
+export interface BodyDrainLimits {
+  /** Bytes read (and discarded) after a 413 at most; then the connection is closed anyway. */
+  readonly drainCapBytes: number;
+  /** Time allowed for the rest of the body after a 413; then the connection is closed anyway. */
+  readonly drainTimeoutMs: number;
+}
+
+const DEFAULT_DRAIN: BodyDrainLimits = { drainCapBytes: 32 * 1024 * 1024, drainTimeoutMs: 10_000 };
+
 function reply(res: ServerResponse, problem: Problem): void {
   const body = JSON.stringify(problem.toBody());
   res.writeHead(problem.status, { 'content-type': 'application/json', connection: 'close' });
@@ -10,11 +20,55 @@ function reply(res: ServerResponse, problem: Problem): void {
 }
 
 /**
+ * Answers 413 at once but closes the connection only after the client has finished
+ * sending. Closing a socket that still has unread request bytes makes the kernel send a
+ * reset, and a client that writes its whole body before reading (most do) then gets
+ * EPIPE/ECONNRESET instead of the problem. So the response is written now, the rest of
+ * the body is read and discarded, and `res.end()` (which, with `Connection: close`,
+ * ends the socket) waits for the body's end. The drain is bounded: past
+ * `drainCapBytes` or `drainTimeoutMs` the connection is closed anyway.
+ */
+function refuseTooLarge(
+  req: IncomingMessage,
+  res: ServerResponse,
+  problem: Problem,
+  limits: BodyDrainLimits,
+): void {
+  const body = JSON.stringify(problem.toBody());
+  res.writeHead(problem.status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    connection: 'close',
+  });
+  res.write(body);
+  let drained = 0;
+  let closed = false;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    clearTimeout(timer);
+    req.off('data', count);
+    res.end();
+  };
+  const count = (chunk: Buffer): void => {
+    drained += chunk.length;
+    if (drained > limits.drainCapBytes) close();
+  };
+  const timer = setTimeout(close, limits.drainTimeoutMs);
+  timer.unref();
+  if (req.readableEnded) return close();
+  req.on('data', count);
+  req.once('end', close);
+  req.once('close', close); // the client went away
+  req.resume();
+}
+
+/**
  * JSON body parsing that answers bad bodies with the problem envelope itself
  * (malformed JSON 400, too large 413, not JSON 415), before any route runs and
  * without buffering more than `limitBytes`.
  */
-export function jsonBodyParser(limitBytes: number) {
+export function jsonBodyParser(limitBytes: number, drain: BodyDrainLimits = DEFAULT_DRAIN) {
   return (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next: Next): void => {
     const method = req.method ?? 'GET';
     if (method === 'GET' || method === 'HEAD' || method === 'DELETE' || method === 'OPTIONS')
@@ -28,11 +82,7 @@ export function jsonBodyParser(limitBytes: number) {
         fix: 'Send a smaller body; split large batches into several operations.',
         details: { limitBytes },
       });
-    if (declared > limitBytes) {
-      reply(res, tooLarge());
-      req.resume();
-      return;
-    }
+    if (declared > limitBytes) return refuseTooLarge(req, res, tooLarge(), drain);
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
@@ -41,8 +91,8 @@ export function jsonBodyParser(limitBytes: number) {
       size += chunk.length;
       if (size > limitBytes) {
         done = true;
-        reply(res, tooLarge());
-        req.resume();
+        chunks.length = 0;
+        refuseTooLarge(req, res, tooLarge(), drain);
         return;
       }
       chunks.push(chunk);

@@ -35,6 +35,10 @@ export class DataDir {
   get secretsFile(): string {
     return join(this.root, 'secrets.json');
   }
+  /** Held by the running instance (pid, gateway URL): one instance per data directory. */
+  get lockFile(): string {
+    return join(this.root, 'keel.lock');
+  }
   get endpointsFile(): string {
     return join(this.root, 'platform.json');
   }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, waitUntil } from '@keel/testing';
@@ -57,6 +57,29 @@ async function npmStart(ports: { gateway: number; anvil: number }): Promise<Star
     openApiUrl: field('OpenAPI')!,
     apiKey: field('Operator key')!,
   };
+}
+
+/** A second `npm start` on the same data directory, expected to refuse and exit. */
+function npmStartRefused(ports: {
+  gateway: number;
+  anvil: number;
+}): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolvePromise) => {
+    let output = '';
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        KEEL_DATA_DIR: dataDir,
+        KEEL_GATEWAY_PORT: String(ports.gateway),
+        KEEL_ANVIL_PORT: String(ports.anvil),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.once('exit', (code) => resolvePromise({ code, output }));
+  });
 }
 
 /**
@@ -127,6 +150,15 @@ describe('embedded mode (npm start)', () => {
     expect(endpoints.gatewayUrl).toBe(first.gatewayUrl);
 
     expect((await fetch(`${first.gatewayUrl}/health/ready`)).status).toBe(200);
+
+    // A second start on the same data directory refuses, naming the running one, and
+    // leaves its platform.json alone.
+    const refused = await npmStartRefused(ports);
+    expect(refused.code, refused.output).not.toBe(0);
+    expect(refused.output).toContain(
+      `another Keel is running on this data directory: pid ${endpoints.pid}, gateway ${first.gatewayUrl}/api/v1`,
+    );
+    expect(JSON.parse(readFileSync(join(dataDir, 'platform.json'), 'utf8'))).toEqual(endpoints);
     const doc = (await (await fetch(first.openApiUrl)).json()) as {
       paths: Record<string, unknown>;
     };
@@ -151,6 +183,7 @@ describe('embedded mode (npm start)', () => {
 
     await ctrlC(first);
     expect(alive(endpoints.anvilPid)).toBe(false);
+    expect(existsSync(join(dataDir, 'keel.lock'))).toBe(false); // released on a clean exit
 
     const second = await npmStart(ports);
     expect(second.apiKey).toBe(first.apiKey);

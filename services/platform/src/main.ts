@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { DataDir } from './data-dir';
+import { acquireDataDirLock, type DataDirLock, DataDirLockedError } from './data-dir-lock';
 import { startPlatform, type RunningPlatform } from './platform';
 import { Progress } from './progress';
 
@@ -33,14 +34,31 @@ function shutdown(signal: string): void {
 
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('exit', () => platform?.killNow());
-
 progress.step(`Keel embedded mode — data directory ${dataDir.root}`);
+// One instance per data directory: a second one would take other ports and overwrite
+// platform.json, and `npm run demo` would then talk to whichever wrote last.
+let lock: DataDirLock;
+try {
+  dataDir.ensure();
+  lock = acquireDataDirLock(dataDir.lockFile, (message) => progress.step(message));
+} catch (err) {
+  progress.step(
+    err instanceof DataDirLockedError
+      ? `not starting: ${err.message}`
+      : `failed to lock the data directory: ${(err as Error).message}`,
+  );
+  process.exit(1);
+}
+process.on('exit', () => {
+  platform?.killNow();
+  lock.release();
+});
 startPlatform({ dataDir, env: process.env, progress })
   .then((running) => {
     platform = running;
     if (stopping) return;
     const e = running.endpoints;
+    lock.running(e.gatewayUrl);
     progress.line('');
     progress.line('Keel is running.');
     progress.line(`  Gateway:       ${e.gatewayUrl}/api/v1`);
