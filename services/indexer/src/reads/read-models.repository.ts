@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { type MetadataEntry, metadataEntries } from './metadata-key';
 
 /** The block a read reflects: every log up to and including it is applied. */
 export interface AsOf {
@@ -28,7 +29,8 @@ export interface AssetView {
   paused: boolean;
   totalSupply: string;
   holderCount: number;
-  metadata: Record<string, string>;
+  /** Decoded keys (`faceValue`) with the raw bytes32 key beside them. */
+  metadata: MetadataEntry[];
   createdBlock: string;
   updatedBlock: string;
 }
@@ -121,6 +123,11 @@ export class ReadModelsRepository {
       blockNumber: String(r.block_number),
       blockHash: r.block_hash,
     }));
+  }
+
+  /** The indexer's checkpoint per chain now (for reads that wait for a block). */
+  indexedBlocks(chainId?: number): Promise<AsOf[]> {
+    return this.asOf(this.dataSource.manager, chainId);
   }
 
   async listAssets(query: {
@@ -346,7 +353,7 @@ function toAssetView(r: AssetRow): AssetView {
     paused: r.paused,
     totalSupply: r.total_supply,
     holderCount: Number(r.holder_count),
-    metadata: r.metadata,
+    metadata: metadataEntries(r.metadata),
     createdBlock: r.created_block,
     updatedBlock: r.updated_block,
   };
