@@ -324,5 +324,20 @@ describe('gateway reads of the indexed chain state', () => {
       expect(Object.keys(doc.paths)).toContain(p);
     for (const s of ['AssetPage', 'AssetRead', 'HolderPage', 'IdentityRead'])
       expect(doc.components.schemas[s]).toBeDefined();
+    // minBlock on every read, its 503, and the operation's minBlock to pass to it.
+    for (const p of [
+      '/assets',
+      '/assets/{address}',
+      '/assets/{address}/holders',
+      '/identities/{wallet}',
+    ]) {
+      const read = (doc.paths[p] as { get: { parameters: { name: string }[]; responses: object } })
+        .get;
+      expect(read.parameters.map((q) => q.name)).toContain('minBlock');
+      expect(Object.keys(read.responses)).toContain('503');
+    }
+    const operation = doc.components.schemas['Operation'] as { properties: object };
+    expect(Object.keys(operation.properties)).toContain('minBlock');
+    expect(JSON.stringify(doc.components.schemas['IdentityRead'])).toContain('1 = KYC');
   });
 });
