@@ -26,6 +26,24 @@ export const operationErrorSchema = z.object({
   details: z.record(z.string(), z.unknown()).optional(),
 });
 
+export type TransactionView = z.infer<typeof transactionViewSchema>;
+
+/**
+ * An operation's `minBlock`: the highest block holding one of its mined transactions (a
+ * reverted one is mined too). Null when none is mined yet.
+ */
+export function minBlockOf(
+  transactions: readonly Pick<TransactionView, 'status' | 'blockNumber'>[],
+): string | null {
+  let highest: bigint | null = null;
+  for (const tx of transactions) {
+    if ((tx.status !== 'mined' && tx.status !== 'reverted') || tx.blockNumber === null) continue;
+    const block = BigInt(tx.blockNumber);
+    if (highest === null || block > highest) highest = block;
+  }
+  return highest === null ? null : highest.toString();
+}
+
 /** `GET /api/v1/operations/{id}`. */
 export const operationViewSchema = z.object({
   id: z.string(),
@@ -45,6 +63,11 @@ export const operationViewSchema = z.object({
   result: z.record(z.string(), z.unknown()).optional(),
   /** For an operation of several transactions: how many, and the index of the one under way. */
   steps: z.object({ count: z.number().int(), current: z.number().int() }).optional(),
+  /**
+   * The block of the operation's last mined transaction (decimal string), null while none is
+   * mined. Pass it as a read's `minBlock` to read the operation's own effect (read-your-writes).
+   */
+  minBlock: z.string().nullable().optional(),
   transactions: z.array(transactionViewSchema),
   history: z.array(
     z.object({

@@ -333,6 +333,8 @@ describe('execution engine pipeline', () => {
       blockNumber: '12',
       status: 'mined',
     });
+    // The block a read passes as minBlock to see this operation's effect.
+    expect(done.minBlock).toBe('12');
     const statuses = await waitUntil(
       'status events',
       async () => eventsOf('keel.operation.status.v1', id).length >= 7,

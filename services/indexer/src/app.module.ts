@@ -5,12 +5,15 @@ import { ChainLogsHandler } from './indexing/handlers/chain-logs.handler';
 import type { ApplyBlockUseCase } from './indexing/usecases/apply-block/apply-block.usecase';
 import type { ReadModelsRepository } from './reads/read-models.repository';
 import { ReadsController } from './reads/reads.controller';
-import { APPLY_BLOCK, DATA_SOURCE, READ_MODELS } from './tokens';
+import type { AwaitIndexedBlockUseCase } from './reads/usecases/await-indexed-block/await-indexed-block.usecase';
+import { APPLY_BLOCK, AWAIT_INDEXED_BLOCK, DATA_SOURCE, READ_MODELS } from './tokens';
 
 export interface IndexerModuleDeps {
   readonly dataSource: DataSource;
   readonly applyBlock: ApplyBlockUseCase;
   readonly readModels: ReadModelsRepository;
+  /** Holds a read with `minBlock` until the indexer has applied that block. */
+  readonly awaitIndexedBlock: AwaitIndexedBlockUseCase;
   /** Subscribe to keel.chain.logs.v1 (the bus source). */
   readonly consumeBus: boolean;
 }
@@ -29,6 +32,7 @@ export class IndexerModule {
         { provide: DATA_SOURCE, useValue: deps.dataSource },
         { provide: APPLY_BLOCK, useValue: deps.applyBlock },
         { provide: READ_MODELS, useValue: deps.readModels },
+        { provide: AWAIT_INDEXED_BLOCK, useValue: deps.awaitIndexedBlock },
       ],
     };
   }

@@ -20,6 +20,7 @@ import { PollLogsUseCase } from './indexing/sources/poll-logs.usecase';
 import { RpcChainRepository } from './indexing/sources/rpc-chain.repository';
 import { ApplyBlockUseCase } from './indexing/usecases/apply-block/apply-block.usecase';
 import { ReadModelsRepository } from './reads/read-models.repository';
+import { AwaitIndexedBlockUseCase } from './reads/usecases/await-indexed-block/await-indexed-block.usecase';
 
 export const SERVICE_NAME = 'indexer';
 
@@ -64,9 +65,13 @@ export async function startIndexer(
     new ReadModelsRepository(dataSource),
     'indexer-read-models',
   );
+  const awaitIndexedBlock = new AwaitIndexedBlockUseCase(
+    (chainId) => readModels.indexedBlocks(chainId),
+    { maxWaitMs: config.readMaxWaitMs },
+  );
   const consumeBus = config.source === 'bus';
   const app = await NestFactory.create(
-    IndexerModule.register({ dataSource, applyBlock, readModels, consumeBus }),
+    IndexerModule.register({ dataSource, applyBlock, readModels, awaitIndexedBlock, consumeBus }),
     { logger: new NestLogger(logger), abortOnError: false },
   );
   app.useGlobalFilters(new ProblemFilter(logger));

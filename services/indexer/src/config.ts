@@ -74,6 +74,14 @@ export const indexerVariables = {
     fix: 'Set KEEL_POLL_INTERVAL_MS=1000',
     default: 1_000,
   }),
+  readMaxWaitMs: variable({
+    env: 'KEEL_READ_MAX_WAIT_MS',
+    schema: shapes.nonNegativeInt(),
+    description:
+      'how long a read with minBlock waits for the indexer to reach that block before answering 503 INDEXER_BEHIND',
+    fix: 'Set KEEL_READ_MAX_WAIT_MS=3000',
+    default: 3_000,
+  }),
   httpPort: variable({
     env: 'KEEL_HTTP_PORT',
     schema: shapes.port(),

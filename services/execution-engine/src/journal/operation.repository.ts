@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OperationStatus } from '@keel/events';
-import type { OperationListQuery, OperationView } from '@keel/operations';
+import { minBlockOf, type OperationListQuery, type OperationView } from '@keel/operations';
 import { closeWith, inlineStatement } from '@keel/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DATA_SOURCE } from '../tokens';
@@ -348,18 +348,8 @@ export class OperationRepository {
       'SELECT * FROM operation_transactions WHERE operation_id = ANY($1) ORDER BY operation_id, tx_index',
       [ids],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      organizationId: r.organization_id,
-      type: r.type,
-      params: r.params,
-      signer: r.signer,
-      status: r.status,
-      subStatus: r.sub_status,
-      error: r.error,
-      ...(r.result ? { result: r.result } : {}),
-      ...(r.step_count > 1 ? { steps: { count: r.step_count, current: r.current_step } } : {}),
-      transactions: txs
+    return rows.map((r) => {
+      const transactions = txs
         .filter((t) => t.operation_id === r.id)
         .map((t) => ({
           index: t.tx_index,
@@ -373,17 +363,31 @@ export class OperationRepository {
           blockNumber: t.block_number,
           confirmations: t.confirmations,
           gasUsed: t.gas_used,
-        })),
-      history: history
-        .filter((h) => h.operation_id === r.id)
-        .map((h) => ({
-          sequence: h.sequence,
-          status: h.status,
-          subStatus: h.sub_status,
-          at: h.at.toISOString(),
-        })),
-      createdAt: r.created_at.toISOString(),
-      updatedAt: r.updated_at.toISOString(),
-    }));
+        }));
+      return {
+        id: r.id,
+        organizationId: r.organization_id,
+        type: r.type,
+        params: r.params,
+        signer: r.signer,
+        status: r.status,
+        subStatus: r.sub_status,
+        error: r.error,
+        ...(r.result ? { result: r.result } : {}),
+        ...(r.step_count > 1 ? { steps: { count: r.step_count, current: r.current_step } } : {}),
+        transactions,
+        minBlock: minBlockOf(transactions),
+        history: history
+          .filter((h) => h.operation_id === r.id)
+          .map((h) => ({
+            sequence: h.sequence,
+            status: h.status,
+            subStatus: h.sub_status,
+            at: h.at.toISOString(),
+          })),
+        createdAt: r.created_at.toISOString(),
+        updatedAt: r.updated_at.toISOString(),
+      };
+    });
   }
 }

@@ -13,14 +13,16 @@ import {
   type TestDatabaseHandle,
   waitUntil,
 } from '@keel/testing';
-import type { Address } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import { KeelTokenAbi } from '@keel/abi';
+import { type Address, stringToHex } from 'viem';
+import { type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from '../bootstrap';
 
 // The gateway in this process, proxying to a real indexer process (rpc source) that follows
 // anvil carrying the real Keel system; request controls as its own process for the API key.
 const ADMIN_KEY = `keel_readsadm1_${'r'.repeat(43)}`;
+const READ_MAX_WAIT_MS = 1_500;
 
 let anvil: AnvilHandle;
 let rcDb: TestDatabaseHandle;
@@ -32,13 +34,22 @@ let base: string;
 let token: Address;
 let holders: { alice: Address; bob: Address; carol: Address };
 let head: bigint;
+let chain: BenchChain;
+let accounts: { admin: PrivateKeyAccount; alice: PrivateKeyAccount };
 
 async function get(path: string, key: string | null = ADMIN_KEY) {
   const res = await fetch(`${base}/api/v1${path}`, {
     headers: key === null ? {} : { 'x-api-key': key },
   });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: (await res.json()) as Record<string, unknown>,
+  };
 }
+
+const indexedBlock = (body: Record<string, unknown>) =>
+  BigInt((body['asOf'] as { blockNumber: string }[])[0]!.blockNumber);
 
 function expectProblem(r: { status: number; body: unknown }, status: number, category: string) {
   expect(r.status).toBe(status);
@@ -56,7 +67,8 @@ beforeAll(async () => {
   );
   if (!admin || !claimSigner || !alice || !bob || !carol) throw new Error('too few accounts');
   holders = { alice: alice.address, bob: bob.address, carol: carol.address };
-  const chain = new BenchChain(anvil.rpcUrl);
+  chain = new BenchChain(anvil.rpcUrl);
+  accounts = { admin, alice };
   const keel = await deployKeel(chain, { admin, claimSigner, alice, bob, carol });
   token = (await keel.createToken('reads', [])).address;
   head = await chain.client.getBlockNumber({ cacheTime: 0 });
@@ -83,6 +95,7 @@ beforeAll(async () => {
       KEEL_CHAIN_ID: String(anvil.chainId),
       KEEL_RPC_URLS: anvil.rpcUrl,
       KEEL_POLL_INTERVAL_MS: '100',
+      KEEL_READ_MAX_WAIT_MS: String(READ_MAX_WAIT_MS),
       KEEL_HTTP_PORT: String(ixPort),
       KEEL_LOG_LEVEL: 'warn',
     },
@@ -207,6 +220,96 @@ describe('gateway reads of the indexed chain state', () => {
     expectProblem(await get(`/identities/0x${'2'.repeat(40)}`), 404, 'not-found');
   });
 
+  it('decodes asset metadata keys, keeping the raw bytes32 beside them', async () => {
+    const r = await get(`/assets/${token}`);
+    const metadata = (
+      r.body['asset'] as { metadata: { key: string; value: string; raw: string }[] }
+    ).metadata;
+    // DepositFactory records the kind and the deposit's terms as metadata (setMetadataValue("currency", …)).
+    expect(metadata).toEqual([
+      { key: 'assetKind', value: 'deposit', raw: stringToHex('assetKind', { size: 32 }) },
+      { key: 'currency', value: 'EUR', raw: stringToHex('currency', { size: 32 }) },
+      {
+        key: 'institution',
+        value: 'Keel Bench Bank',
+        raw: stringToHex('institution', { size: 32 }),
+      },
+    ]);
+  });
+
+  it('says who issued a claim: the claim issuer, its owner wallet and the registry entry trusting it', async () => {
+    const r = await get(`/identities/${holders.alice}`);
+    const claims = (
+      r.body['registrations'] as {
+        claims: {
+          topic: string;
+          issuer: string;
+          issuedBy: {
+            claimIssuer: string;
+            owner: string | null;
+            trustedBy: { registry: string; topics: string[]; forThisTopic: boolean }[];
+          };
+        }[];
+      }[]
+    )[0]!.claims;
+    const kyc = claims.find((c) => c.topic === '1')!;
+    expect(kyc.issuedBy.claimIssuer).toBe(kyc.issuer);
+    // deployKeel creates the KYC claim issuer with the admin as owner and trusts it at the system tier.
+    expect(kyc.issuedBy.owner).toBe(accounts.admin.address.toLowerCase());
+    expect(kyc.issuedBy.trustedBy).toEqual([
+      expect.objectContaining({ topics: ['1'], forThisTopic: true }),
+    ]);
+    expect(kyc.issuedBy.trustedBy[0]!.registry).toMatch(/^0x[0-9a-f]{40}$/);
+  });
+
+  it('answers a read for a block the indexer has not reached with a retryable 503, after the bounded wait', async () => {
+    const ahead = (await chain.client.getBlockNumber({ cacheTime: 0 })) + 1_000n;
+    const started = Date.now();
+    const r = await get(`/assets/${token}?chainId=${anvil.chainId}&minBlock=${ahead}`);
+    const waited = Date.now() - started;
+    expectProblem(r, 503, 'unavailable');
+    expect(waited).toBeGreaterThanOrEqual(READ_MAX_WAIT_MS - 50);
+    expect(waited).toBeLessThan(READ_MAX_WAIT_MS + 3_000);
+    const error = problemSchema.parse(r.body).error;
+    expect(error.retryable).toBe(true);
+    expect(r.headers.get('retry-after')).toBe('1');
+    expect(error.details).toMatchObject({
+      code: 'INDEXER_BEHIND',
+      minBlock: ahead.toString(),
+      chainId: anvil.chainId,
+      asOf: [expect.objectContaining({ chainId: anvil.chainId })],
+    });
+    expectProblem(await get(`/assets/${token}?minBlock=soon`), 422, 'validation');
+  });
+
+  it("reads its own write: a read with the write's block waits for the indexer, then shows it", async () => {
+    const next = (await chain.client.getBlockNumber({ cacheTime: 0 })) + 1n;
+    const balanceOfAlice = (body: Record<string, unknown>) =>
+      BigInt(
+        (body['items'] as { wallet: string; balance: string }[]).find(
+          (h) => h.wallet === holders.alice.toLowerCase(),
+        )!.balance,
+      );
+    const before = balanceOfAlice((await get(`/assets/${token}/holders`)).body);
+    // The read is asked for the next block before the write exists, so it has to wait for it.
+    const read = get(`/assets/${token}/holders?chainId=${anvil.chainId}&minBlock=${next}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const receipt = await chain.send(accounts.alice, token, KeelTokenAbi, 'transfer', [
+      holders.bob,
+      1n,
+    ]);
+    expect(receipt.status).toBe('success');
+    expect(receipt.blockNumber).toBe(next);
+    const r = await read;
+    expect(r.status).toBe(200);
+    expect(indexedBlock(r.body)).toBeGreaterThanOrEqual(next);
+    expect(balanceOfAlice(r.body)).toBe(before - 1n);
+    // At once, with the block of the write: no wait, the same state.
+    const again = await get(`/assets/${token}?minBlock=${receipt.blockNumber}`);
+    expect(again.status).toBe(200);
+    expect(indexedBlock(again.body)).toBeGreaterThanOrEqual(receipt.blockNumber);
+  });
+
   it('documents the reads in OpenAPI', async () => {
     const doc = (await (await fetch(`${base}/api/v1/openapi.json`)).json()) as {
       paths: Record<string, unknown>;
@@ -221,5 +324,20 @@ describe('gateway reads of the indexed chain state', () => {
       expect(Object.keys(doc.paths)).toContain(p);
     for (const s of ['AssetPage', 'AssetRead', 'HolderPage', 'IdentityRead'])
       expect(doc.components.schemas[s]).toBeDefined();
+    // minBlock on every read, its 503, and the operation's minBlock to pass to it.
+    for (const p of [
+      '/assets',
+      '/assets/{address}',
+      '/assets/{address}/holders',
+      '/identities/{wallet}',
+    ]) {
+      const read = (doc.paths[p] as { get: { parameters: { name: string }[]; responses: object } })
+        .get;
+      expect(read.parameters.map((q) => q.name)).toContain('minBlock');
+      expect(Object.keys(read.responses)).toContain('503');
+    }
+    const operation = doc.components.schemas['Operation'] as { properties: object };
+    expect(Object.keys(operation.properties)).toContain('minBlock');
+    expect(JSON.stringify(doc.components.schemas['IdentityRead'])).toContain('1 = KYC');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeAbiParameters, encodeEventTopics, pad, parseAbi } from 'viem';
+import { encodeAbiParameters, encodeEventTopics, pad, parseAbi, stringToHex } from 'viem';
 import { decodeChainEvent, indexedEventsAbi, inLogOrder } from './chain-events';
 
 const alice = '0x00000000000000000000000000000000000000A1';
@@ -18,6 +18,41 @@ describe('decodeChainEvent', () => {
       from: alice.toLowerCase(),
       to: bob.toLowerCase(),
       value: 42n,
+    });
+  });
+
+  it("decodes a trusted-issuer registry's entries and the factory's claim issuers", () => {
+    const added = encodeEventTopics({
+      abi: indexedEventsAbi,
+      eventName: 'TrustedIssuerAdded',
+      args: { trustedIssuer: alice },
+    });
+    const topicsData = encodeAbiParameters([{ type: 'uint256[]' }], [[1n, 7n]]);
+    expect(decodeChainEvent({ topics: added as `0x${string}`[], data: topicsData })).toEqual({
+      kind: 'trusted-issuer-set',
+      issuer: alice.toLowerCase(),
+      topics: [1n, 7n],
+    });
+    const removed = encodeEventTopics({
+      abi: indexedEventsAbi,
+      eventName: 'TrustedIssuerRemoved',
+      args: { trustedIssuer: alice },
+    });
+    expect(decodeChainEvent({ topics: removed as `0x${string}`[], data: '0x' })).toEqual({
+      kind: 'trusted-issuer-removed',
+      issuer: alice.toLowerCase(),
+    });
+    const kind = stringToHex('issuer', { size: 32 });
+    const created = encodeEventTopics({
+      abi: indexedEventsAbi,
+      eventName: 'IdentityCreated',
+      args: { identity: alice, owner: bob, kind },
+    });
+    expect(decodeChainEvent({ topics: created as `0x${string}`[], data: '0x' })).toEqual({
+      kind: 'identity-created',
+      identity: alice.toLowerCase(),
+      owner: bob.toLowerCase(),
+      identityKind: kind,
     });
   });
 

@@ -8,7 +8,8 @@ export type ChainLog = BlockLogs['logs'][number];
 /**
  * The events the read models are built from (ERC-20, ERC-3643 token, identity
  * registry storage, ERC-735 claims, compliance modules, AccessControl and
- * AccessManager roles), decoded by their signatures so any contract emitting
+ * AccessManager roles, trusted issuers and the identity factory's claim
+ * issuers), decoded by their signatures so any contract emitting
  * them is understood. Identities come from the storage's events only: the
  * registries bound to a storage emit the same facts again (IdentityRegistered,
  * CountryUpdated, …), and the storage is the record they all share.
@@ -34,6 +35,10 @@ export const indexedEventsAbi = parseAbi([
   'event ClaimAdded(bytes32 indexed claimId, uint256 indexed topic, uint256 scheme, address indexed issuer, bytes signature, bytes data, string uri)',
   'event ClaimChanged(bytes32 indexed claimId, uint256 indexed topic, uint256 scheme, address indexed issuer, bytes signature, bytes data, string uri)',
   'event ClaimRemoved(bytes32 indexed claimId, uint256 indexed topic, uint256 scheme, address indexed issuer, bytes signature, bytes data, string uri)',
+  'event TrustedIssuerAdded(address indexed trustedIssuer, uint256[] claimTopics)',
+  'event ClaimTopicsUpdated(address indexed trustedIssuer, uint256[] claimTopics)',
+  'event TrustedIssuerRemoved(address indexed trustedIssuer)',
+  'event IdentityCreated(address indexed identity, address indexed owner, bytes32 indexed kind)',
   'event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender)',
   'event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender)',
   'event RoleGranted(uint64 indexed roleId, address indexed account, uint32 delay, uint48 since, bool newMember)',
@@ -77,6 +82,9 @@ export type ChainEvent =
       uri: string;
     }
   | { kind: 'claim-removed'; claimId: Hex }
+  | { kind: 'trusted-issuer-set'; issuer: Addr; topics: bigint[] }
+  | { kind: 'trusted-issuer-removed'; issuer: Addr }
+  | { kind: 'identity-created'; identity: Addr; owner: Addr; identityKind: Hex }
   | { kind: 'role-granted'; role: string; account: Addr }
   | { kind: 'role-revoked'; role: string; account: Addr };
 
@@ -182,6 +190,22 @@ export function decodeChainEvent(log: Pick<ChainLog, 'topics' | 'data'>): ChainE
       };
     case 'ClaimRemoved':
       return { kind: 'claim-removed', claimId: decoded.args.claimId };
+    case 'TrustedIssuerAdded':
+    case 'ClaimTopicsUpdated':
+      return {
+        kind: 'trusted-issuer-set',
+        issuer: lc(decoded.args.trustedIssuer),
+        topics: [...decoded.args.claimTopics],
+      };
+    case 'TrustedIssuerRemoved':
+      return { kind: 'trusted-issuer-removed', issuer: lc(decoded.args.trustedIssuer) };
+    case 'IdentityCreated':
+      return {
+        kind: 'identity-created',
+        identity: lc(decoded.args.identity),
+        owner: lc(decoded.args.owner),
+        identityKind: decoded.args.kind,
+      };
     case 'RoleGranted':
       return 'role' in decoded.args
         ? { kind: 'role-granted', role: decoded.args.role, account: lc(decoded.args.account) }

@@ -11,6 +11,8 @@ export const journaledTables = {
   ix_identity: ['chain_id', 'registry', 'wallet'],
   ix_claim: ['chain_id', 'identity', 'claim_id'],
   ix_role: ['chain_id', 'contract', 'role', 'account'],
+  ix_trusted_issuer: ['chain_id', 'registry', 'issuer'],
+  ix_claim_issuer: ['chain_id', 'address'],
   ix_log: ['chain_id', 'block_number', 'log_index'],
 } as const;
 export type JournaledTable = keyof typeof journaledTables;

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { type MetadataEntry, metadataEntries } from './metadata-key';
 
 /** The block a read reflects: every log up to and including it is applied. */
 export interface AsOf {
@@ -28,7 +29,8 @@ export interface AssetView {
   paused: boolean;
   totalSupply: string;
   holderCount: number;
-  metadata: Record<string, string>;
+  /** Decoded keys (`faceValue`) with the raw bytes32 key beside them. */
+  metadata: MetadataEntry[];
   createdBlock: string;
   updatedBlock: string;
 }
@@ -62,6 +64,7 @@ export interface IdentityView {
       topic: string;
       scheme: string;
       issuer: string;
+      issuedBy: ClaimIssuerView;
       data: string;
       uri: string;
       updatedBlock: string;
@@ -121,6 +124,11 @@ export class ReadModelsRepository {
       blockNumber: String(r.block_number),
       blockHash: r.block_hash,
     }));
+  }
+
+  /** The indexer's checkpoint per chain now (for reads that wait for a block). */
+  indexedBlocks(chainId?: number): Promise<AsOf[]> {
+    return this.asOf(this.dataSource.manager, chainId);
   }
 
   async listAssets(query: {
@@ -280,20 +288,64 @@ export class ReadModelsRepository {
           identity: r.identity,
           country: r.country,
           updatedBlock: r.updated_block,
-          claims: claims.map((c) => ({
-            claimId: c.claim_id,
-            topic: c.topic,
-            scheme: c.scheme,
-            issuer: c.issuer,
-            data: c.data,
-            uri: c.uri,
-            updatedBlock: c.updated_block,
-          })),
+          claims: await Promise.all(
+            claims.map(async (c) => ({
+              claimId: c.claim_id,
+              topic: c.topic,
+              scheme: c.scheme,
+              issuer: c.issuer,
+              issuedBy: await this.issuedBy(m, r.chain_id, c.issuer, c.topic),
+              data: c.data,
+              uri: c.uri,
+              updatedBlock: c.updated_block,
+            })),
+          ),
         });
       }
       return { wallet: wallet.toLowerCase(), registrations, asOf: await this.asOf(m, chainId) };
     });
   }
+
+  /** The claim issuer contract's owner (the wallet issuer.trust named) and where it is trusted. */
+  private async issuedBy(
+    m: EntityManager,
+    chainId: number,
+    issuer: string,
+    topic: string,
+  ): Promise<ClaimIssuerView> {
+    const [owner] = await m.query<{ owner: string }[]>(
+      'SELECT owner FROM ix_claim_issuer WHERE chain_id = $1 AND address = $2',
+      [chainId, issuer],
+    );
+    const entries = await m.query<{ registry: string; topics: string; updated_block: string }[]>(
+      `SELECT registry, topics, updated_block::text AS updated_block FROM ix_trusted_issuer
+        WHERE chain_id = $1 AND issuer = $2 ORDER BY registry`,
+      [chainId, issuer],
+    );
+    const trustedBy = entries.map((e) => {
+      const topics = e.topics === '' ? [] : e.topics.split(',');
+      return {
+        registry: e.registry,
+        topics,
+        forThisTopic: topics.includes(topic),
+        updatedBlock: e.updated_block,
+      };
+    });
+    return { claimIssuer: issuer, owner: owner?.owner ?? null, trustedBy };
+  }
+}
+
+/**
+ * Who issued a claim, beyond the claim issuer contract's address: its owner
+ * (for a claim issuer Keel created, the key-guardian wallet given to
+ * issuer.trust, which also signs its claims) and each trusted-issuer registry
+ * entry naming it, with the claim topics it is trusted for there.
+ */
+export interface ClaimIssuerView {
+  claimIssuer: string;
+  /** null when the claim issuer was not created by an indexed identity factory. */
+  owner: string | null;
+  trustedBy: { registry: string; topics: string[]; forThisTopic: boolean; updatedBlock: string }[];
 }
 
 interface AssetRow {
@@ -346,7 +398,7 @@ function toAssetView(r: AssetRow): AssetView {
     paused: r.paused,
     totalSupply: r.total_supply,
     holderCount: Number(r.holder_count),
-    metadata: r.metadata,
+    metadata: metadataEntries(r.metadata),
     createdBlock: r.created_block,
     updatedBlock: r.updated_block,
   };

@@ -14,16 +14,28 @@ export type IndexedRead =
   | { readonly kind: 'identity'; readonly wallet: string };
 
 const QUERY_KEYS: Record<IndexedRead['kind'], readonly string[]> = {
-  assets: ['chainId', 'limit', 'cursor'],
-  asset: ['chainId'],
-  holders: ['chainId', 'limit', 'cursor', 'sort', 'order', 'minBalance', 'frozen', 'includeZero'],
-  identity: ['chainId'],
+  assets: ['chainId', 'minBlock', 'limit', 'cursor'],
+  asset: ['chainId', 'minBlock'],
+  holders: [
+    'chainId',
+    'minBlock',
+    'limit',
+    'cursor',
+    'sort',
+    'order',
+    'minBalance',
+    'frozen',
+    'includeZero',
+  ],
+  identity: ['chainId', 'minBlock'],
 };
 
 /**
  * A read of the indexed chain state for an authenticated caller. The indexer
  * validates the filters (its 422 reaches the caller unchanged) and states in
- * `asOf` the block the answer reflects.
+ * `asOf` the block the answer reflects. With `minBlock` the indexer holds the
+ * read until it has applied that block, or answers 503 INDEXER_BEHIND (passed
+ * on unchanged, with Retry-After).
  */
 @Injectable()
 export class ReadIndexedStateUseCase {

@@ -1,4 +1,5 @@
 import type { Logger } from '@keel/telemetry';
+import { stringToHex } from 'viem';
 import type { EntityManager } from 'typeorm';
 import {
   type BlockLogs,
@@ -15,6 +16,8 @@ export type ApplyOutcome = 'applied' | 'duplicate' | 'rolled-back';
 
 type Hash = `0x${string}`;
 const ZERO = '0x0000000000000000000000000000000000000000';
+/** IdentityFactory's `kind` topic of a claim issuer (`bytes32 ISSUER = "issuer"`). */
+const CLAIM_ISSUER_KIND = stringToHex('issuer', { size: 32 });
 
 /**
  * Applies one block of logs to the read models, or rolls a removed block back,
@@ -320,6 +323,33 @@ export class ApplyBlockUseCase {
           chain_id: chainId,
           identity: address,
           claim_id: event.claimId.toLowerCase(),
+        });
+        return true;
+      case 'trusted-issuer-set':
+        await w.put('ix_trusted_issuer', {
+          chain_id: chainId,
+          registry: address,
+          issuer: event.issuer,
+          topics: event.topics.map(String).join(','),
+          updated_block: blockNo,
+        });
+        return true;
+      case 'trusted-issuer-removed':
+        await w.delete('ix_trusted_issuer', {
+          chain_id: chainId,
+          registry: address,
+          issuer: event.issuer,
+        });
+        return true;
+      case 'identity-created':
+        // Only claim issuers: who owns one is who the operator trusted (issuer.trust's wallet).
+        if (event.identityKind !== CLAIM_ISSUER_KIND) return false;
+        await w.put('ix_claim_issuer', {
+          chain_id: chainId,
+          address: event.identity,
+          owner: event.owner,
+          factory: address,
+          created_block: blockNo,
         });
         return true;
       case 'role-granted':
