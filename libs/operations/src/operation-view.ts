@@ -41,6 +41,19 @@ export const operationViewSchema = z.object({
   /** For an operation of several transactions: how many, and the index of the one under way. */
   steps: z.object({ count: z.number().int(), current: z.number().int() }).optional(),
   transactions: z.array(transactionViewSchema),
+  /**
+   * Gas notes on the operation: a top-up its signer wallet waits for (`AWAITING_GAS_TOP_UP`)
+   * or one that could not be sent (`GAS_WALLET_LOW`, `DAILY_COUNT_LIMIT`, ...).
+   */
+  warnings: z
+    .array(
+      z.object({
+        code: z.string(),
+        message: z.string(),
+        details: z.record(z.string(), z.unknown()).optional(),
+      }),
+    )
+    .optional(),
   history: z.array(
     z.object({
       sequence: z.number().int().nonnegative(),
