@@ -171,4 +171,26 @@ describe('gas for a holder wallet, through the API', () => {
     const [, view] = await api<OperationView>('GET', `/operations/${transfer.id}`);
     expect(view.warnings?.map((w) => w.code)).toContain('GAS_WALLET_LOW');
   }, 300_000);
+
+  it("the gas wallet's custody policy applies to wallet.fund: a fund above its per-transaction limit is blocked before signing", async () => {
+    const [status, policy] = await api('PUT', `/wallets/${gasWallet}/policy`, {
+      amountLimits: [{ max: parseEther('1').toString(), onBreach: 'block' }],
+    });
+    expect(status, JSON.stringify(policy)).toBe(200);
+    const holder = await newWallet('holder four');
+    const blocked = await run(
+      'wallet.fund',
+      { wallet: holder, amount: parseEther('2').toString() },
+      gasWallet,
+    );
+    expect(blocked.status).toBe('FAILED');
+    expect(blocked.subStatus).toBe('BLOCKED_BY_POLICY');
+    expect(blocked.transactions[0]?.hash ?? null).toBeNull();
+    await completed(
+      'wallet.fund',
+      { wallet: holder, amount: parseEther('0.5').toString() },
+      gasWallet,
+    );
+    expect(await stack.client.getBalance({ address: holder })).toBe(parseEther('0.5'));
+  }, 300_000);
 });
