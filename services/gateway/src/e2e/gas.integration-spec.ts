@@ -193,4 +193,65 @@ describe('gas for a holder wallet, through the API', () => {
     );
     expect(await stack.client.getBalance({ address: holder })).toBe(parseEther('0.5'));
   }, 300_000);
+
+  it('through the API alone: system, issuer, a new holder funded by wallet.fund with its identity and KYC claim, an asset, a mint, and the holder-signed transfer', async () => {
+    const KYC = 1;
+    const DE = 276;
+    const bootstrapId = await stack.submit(
+      'system.bootstrap',
+      {},
+      `gas-bootstrap-${seq++}`,
+      gasWallet,
+    );
+    let boot: OperationView | null = null;
+    for (let waited = 0; waited < 400_000 && !boot; waited += 500) {
+      const [code, op] = await api<OperationView>('GET', `/operations/${bootstrapId}`);
+      if (code === 200 && ['COMPLETED', 'FAILED', 'DEAD_LETTER'].includes(op.status)) boot = op;
+      else await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(boot?.status, JSON.stringify(boot?.error)).toBe('COMPLETED');
+    await completed('issuer.trust', { issuer: gasWallet, topics: [KYC] }, gasWallet);
+    const onboard = async (label: string) => {
+      const wallet = await newWallet(label);
+      await completed('identity.create', { wallet, country: DE }, gasWallet);
+      await completed(
+        'claim.issue',
+        { wallet, topic: KYC, data: '0x4b5943', issuer: gasWallet },
+        gasWallet,
+      );
+      return wallet;
+    };
+    const holder = await onboard('api holder');
+    const recipient = await onboard('api recipient');
+    await completed(
+      'wallet.fund',
+      { wallet: holder, amount: parseEther('0.1').toString() },
+      gasWallet,
+    );
+    const created = await completed(
+      'asset.create',
+      {
+        kind: 'equity',
+        name: 'Gas Equity',
+        symbol: 'GEQ',
+        decimals: 0,
+        requiredClaimTopics: [KYC],
+        terms: { shareClass: 'A' },
+        roles: [{ role: 'supply-management', account: gasWallet }],
+      },
+      gasWallet,
+    );
+    const asset = created.result?.asset as Address;
+    await completed('token.mint', { asset, to: holder, amount: '100' }, gasWallet);
+    await completed('token.transfer', { asset, to: recipient, amount: '30' }, holder);
+    const read = (who: Address) =>
+      stack.client.readContract({
+        address: asset,
+        abi: tokenAbi,
+        functionName: 'balanceOf',
+        args: [who],
+      });
+    expect(await read(holder)).toBe(70n);
+    expect(await read(recipient)).toBe(30n);
+  }, 600_000);
 });
