@@ -493,6 +493,26 @@ export const catalog = {
     }),
     key: (p) => String(p.chainId),
   }),
+  'keel.gas.wallet-low.v1': topic({
+    type: 'gas.wallet-low',
+    version: 1,
+    description:
+      "An organization's gas wallet cannot pay (or after this top-up could no longer pay) an automatic top-up of the configured amount with its gas.",
+    schema: z.object({
+      chainId,
+      gasWallet: address,
+      /** Its balance, in wei, when the engine looked (after the top-up, for `below-next-top-up`). */
+      balance: uint,
+      /** What one top-up needs: the amount plus the gas of a plain transfer at the current max fee. */
+      needed: uint,
+      /** `top-up-skipped`: a top-up was not sent for it; `below-next-top-up`: this one was, the next cannot be. */
+      reason: z.enum(['top-up-skipped', 'below-next-top-up']),
+      /** The operation whose signer wallet needed the top-up. */
+      operationId,
+      at: isoTime,
+    }),
+    key: (p) => p.gasWallet.toLowerCase(),
+  }),
   'keel.message.dead-lettered.v1': topic({
     type: 'message.dead-lettered',
     version: 1,

@@ -4,3 +4,4 @@ export * from './permissions';
 export * from './problem';
 export * from './operation-view';
 export * from './compliance-simulation';
+export * from './gas-settings';

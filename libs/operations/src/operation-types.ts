@@ -64,6 +64,15 @@ export const operationParamSchemas = {
   'role.grant': z.strictObject({ asset, role: z.enum(tokenRoles), account: addressSchema }),
   'role.revoke': z.strictObject({ asset, role: z.enum(tokenRoles), account: addressSchema }),
   ...issuanceParamSchemas,
+  /**
+   * A native-currency (gas) transfer to a wallet. Its signer — the source — is the
+   * operation's `signer`, else the organization's gas wallet (gas settings), else the
+   * engine's default signer; custody policy applies to that wallet as to any other.
+   */
+  'wallet.fund': z.strictObject({
+    wallet: addressSchema.describe('The wallet that receives the native currency'),
+    amount: positiveAmount.describe('Amount in wei, as a decimal string'),
+  }),
 } as const;
 
 export type OperationType = keyof typeof operationParamSchemas;

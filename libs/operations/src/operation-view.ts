@@ -69,6 +69,19 @@ export const operationViewSchema = z.object({
    */
   minBlock: z.string().nullable().optional(),
   transactions: z.array(transactionViewSchema),
+  /**
+   * Gas notes on the operation: a top-up its signer wallet waits for (`AWAITING_GAS_TOP_UP`)
+   * or one that could not be sent (`GAS_WALLET_LOW`, `DAILY_COUNT_LIMIT`, ...).
+   */
+  warnings: z
+    .array(
+      z.object({
+        code: z.string(),
+        message: z.string(),
+        details: z.record(z.string(), z.unknown()).optional(),
+      }),
+    )
+    .optional(),
   history: z.array(
     z.object({
       sequence: z.number().int().nonnegative(),

@@ -19,6 +19,8 @@ export const platformRoles = [
   'identity-manager',
   /** Trusted issuers and required claim topics. */
   'claim-policy-manager',
+  /** Funds wallets with gas (wallet.fund) from the organization's gas wallet. */
+  'gas-manager',
 ] as const;
 export type PlatformRole = (typeof platformRoles)[number];
 
@@ -55,6 +57,7 @@ export const requiredRoleOf: Record<OperationType, PlatformRole> = {
   'claimTopic.add': 'claim-policy-manager',
   'claimTopic.remove': 'claim-policy-manager',
   'asset.create': 'issuer',
+  'wallet.fund': 'gas-manager',
 };
 
 export type PrincipalKind = 'api-key' | 'session';

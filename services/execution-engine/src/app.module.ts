@@ -4,6 +4,7 @@ import { HealthController } from '@keel/http-problem';
 import type { Logger } from '@keel/telemetry';
 import type { DataSource } from 'typeorm';
 import { CancellationModule } from './cancellation/cancellation.module';
+import { GasModule } from './gas/gas.module';
 import { PipelineModule } from './pipeline/pipeline.module';
 import { ReadsModule } from './reads/reads.module';
 import { SystemModule } from './system/system.module';
@@ -45,6 +46,7 @@ export class ExecutionEngineModule {
         PipelineModule,
         ReadsModule,
         CancellationModule,
+        GasModule,
       ],
       controllers: [HealthController],
     };

@@ -5,6 +5,7 @@ import type { Logger } from '@keel/telemetry';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { ComplianceModule } from './compliance/compliance.module';
+import { GasModule } from './gas/gas.module';
 import type { GatewayConfig } from './config';
 import { OperationsModule } from './operations/operations.module';
 import { ReadsModule } from './reads/reads.module';
@@ -48,6 +49,7 @@ export class GatewayModule {
         ReadsModule,
         SessionsModule,
         SystemModule,
+        GasModule,
       ],
       controllers: [HealthController],
     };

@@ -255,6 +255,10 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       }),
     );
 
+    await progress.run('gas wallet of the default organization (the operator wallet)', () =>
+      ensureGasWallet(gatewayUrl, secrets.operatorApiKey, operatorWallet),
+    );
+
     const endpoints: PlatformEndpoints = {
       gatewayUrl,
       openApiUrl: `${gatewayUrl}/api/v1/openapi.json`,
@@ -295,6 +299,28 @@ const DB_SERVICES = [
 async function startAnvilOn(dataDir: DataDir, env: Env): Promise<RunningAnvil> {
   const port = await freePort(Number(env['KEEL_ANVIL_PORT'] ?? 8545));
   return startAnvil({ port, stateFile: dataDir.anvilState, chainId: CHAIN_ID });
+}
+
+/**
+ * The default organization's gas wallet is the operator wallet (funded from the dev chain at
+ * every start): `wallet.fund` without a signer sends from it. Set once, through the API, so
+ * that settings an operator changed later (auto top-up, another gas wallet) are kept.
+ */
+async function ensureGasWallet(
+  gatewayUrl: string,
+  apiKey: string,
+  operatorWallet: string,
+): Promise<void> {
+  const headers = { 'content-type': 'application/json', 'x-api-key': apiKey };
+  const res = await fetch(`${gatewayUrl}/api/v1/gas-settings`, { headers });
+  if (res.status !== 200) throw new Error(`gas settings: the gateway answered ${res.status}`);
+  if (((await res.json()) as { sourceWallet: string | null }).sourceWallet) return;
+  const put = await fetch(`${gatewayUrl}/api/v1/gas-settings`, {
+    method: 'PUT',
+    headers,
+    body: JSON.stringify({ sourceWallet: operatorWallet, autoTopUp: false }),
+  });
+  if (put.status !== 200) throw new Error(`gas settings: the gateway answered ${put.status}`);
 }
 
 /** The operator's signer wallet in key-guardian, created once and funded for gas. */

@@ -7,7 +7,7 @@ import {
   type Log,
   type PublicClient,
 } from 'viem';
-import { rpcHttpTransport } from '@keel/chain';
+import { estimateEip1559Fees, rpcHttpTransport } from '@keel/chain';
 import type { ExecutionEngineConfig } from '../config';
 import { CONFIG } from '../tokens';
 
@@ -52,6 +52,16 @@ export class ChainReader {
     args: readonly unknown[] = [],
   ): Promise<T> {
     return (await this.rpc.readContract({ address, abi, functionName, args })) as T;
+  }
+
+  /** Native balance in wei (the automatic gas top-up's decision). */
+  balance(address: Address): Promise<bigint> {
+    return this.rpc.getBalance({ address });
+  }
+
+  /** The max fee per gas a transaction signed now would carry (the signer's fee rule). */
+  async maxFeePerGas(): Promise<bigint> {
+    return (await estimateEip1559Fees(this.rpc)).maxFeePerGas;
   }
 
   async receiptLogs(hash: Hex): Promise<Log[]> {

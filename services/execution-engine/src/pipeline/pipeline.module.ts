@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { GasModule } from '../gas/gas.module';
+import { OperationStatusHandler } from '../gas/handlers/operation-status.handler';
+import { ResumeAfterTopUpUseCase } from '../gas/usecases/resume-after-top-up/resume-after-top-up.usecase';
 import { JournalModule } from '../journal/journal.module';
 import { ComplianceResultHandler } from './handlers/compliance-result.handler';
 import { MessageDeadLetteredHandler } from './handlers/message-dead-lettered.handler';
@@ -18,7 +21,7 @@ import { StepRunner } from './steps';
 
 /** The signing pipeline: one handler per consumed topic, one use case per step. */
 @Module({
-  imports: [JournalModule],
+  imports: [JournalModule, GasModule],
   controllers: [
     OperationSubmittedHandler,
     OperationAcceptedHandler,
@@ -27,6 +30,7 @@ import { StepRunner } from './steps';
     SignatureResultHandler,
     ReceiptHandler,
     MessageDeadLetteredHandler,
+    OperationStatusHandler,
   ],
   providers: [
     RecordSubmissionUseCase,
@@ -37,6 +41,7 @@ import { StepRunner } from './steps';
     ApplyReceiptUseCase,
     MarkDeadLetteredUseCase,
     StepRunner,
+    ResumeAfterTopUpUseCase,
   ],
 })
 export class PipelineModule {}

@@ -68,6 +68,32 @@ export class StepRunner {
     });
   }
 
+  /**
+   * The step's simulation passed (and its wallet has gas, or a top-up it waited for ended):
+   * SIGNING, and the transaction signer is asked to sign that exact call.
+   */
+  async requestSignature(tx: Tx, op: OperationRecord, step: TransactionRecord): Promise<void> {
+    const signing = await this.journal.transition(tx, op, 'SIGNING');
+    await tx.outbox.publish(
+      'keel.signature.requested.v1',
+      {
+        operationId: signing.id,
+        transactionIndex: step.index,
+        call: {
+          chainId: step.chainId,
+          from: step.from,
+          to: step.to,
+          data: step.data,
+          value: step.value,
+        },
+        ...(step.gasLimit === null ? {} : { gasLimit: step.gasLimit }),
+        organizationId: signing.organizationId,
+        nonceReservationId: `${signing.id}:${step.index}`,
+      },
+      { organizationId: signing.organizationId, correlationId: signing.id },
+    );
+  }
+
   /** A step was mined: start the next one, or complete the operation. */
   async stepMined(tx: Tx, op: OperationRecord, mined: TransactionRecord): Promise<void> {
     const next = mined.index + 1;

@@ -218,3 +218,30 @@ describe('asset.create plan', () => {
     expect(zeroAddress).toBe(plan.steps[0]!.compliance.transfer?.from);
   });
 });
+
+describe('wallet.fund plan', () => {
+  it('is one plain value transfer from the signer (the gas wallet): to the wallet, no calldata, the amount as value', async () => {
+    const plan = await planOperation(
+      op('wallet.fund', { wallet: alice, amount: '1000000000000000000' }),
+      ctx({ system: null }),
+    );
+    expect(plan.steps).toEqual([
+      {
+        label: 'fund wallet',
+        from: signer,
+        to: alice,
+        data: '0x',
+        value: '1000000000000000000',
+        compliance: { kind: 'admin' },
+      },
+    ]);
+    expect(plan.result).toEqual({ wallet: alice, amount: '1000000000000000000', from: signer });
+  });
+
+  it('refuses a gas wallet funding itself, and a zero amount at the edge', async () => {
+    await expect(
+      planOperation(op('wallet.fund', { wallet: signer.toLowerCase(), amount: '1' }), ctx()),
+    ).rejects.toMatchObject({ code: 'FUND_SELF' });
+    expect(parseOperation('wallet.fund', { wallet: alice, amount: '0' }).ok).toBe(false);
+  });
+});

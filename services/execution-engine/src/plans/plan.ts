@@ -356,6 +356,8 @@ export async function planOperation(operation: ParsedOperation, ctx: PlanContext
     }
     case 'asset.create':
       return planAssetCreate(operation.params, ctx, step);
+    case 'wallet.fund':
+      return planWalletFund(operation.params, ctx);
     case 'token.mint':
     case 'token.burn':
     case 'token.transfer':
@@ -388,6 +390,30 @@ export async function planOperation(operation: ParsedOperation, ctx: PlanContext
       };
     }
   }
+}
+
+/**
+ * A plain value transfer from the signer (the gas wallet): no calldata, the amount as value.
+ * The simulation runs it as an eth_call with that value (a source short of it reverts there,
+ * before any signature); the payload-integrity check compares `0x` and the value like any call.
+ */
+function planWalletFund(p: OperationParams<'wallet.fund'>, ctx: PlanContext): Plan {
+  const wallet = a(p.wallet);
+  if (wallet === ctx.signer)
+    throw new PlanningError('FUND_SELF', `${wallet} cannot fund itself; name another gas wallet.`);
+  return {
+    steps: [
+      {
+        label: 'fund wallet',
+        from: ctx.signer,
+        to: wallet,
+        data: '0x',
+        value: p.amount,
+        compliance: admin,
+      },
+    ],
+    result: { wallet, amount: p.amount, from: ctx.signer },
+  };
 }
 
 type StepOf = (label: string, to: Address, data: Hex, from?: Address) => PlannedStep;

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { GasModule } from '../gas/gas.module';
 import { JournalModule } from '../journal/journal.module';
 import { OperationsReadController } from './operations-read.controller';
 import { GetOperationUseCase } from './usecases/get-operation/get-operation.usecase';
 import { ListOperationsUseCase } from './usecases/list-operations/list-operations.usecase';
 
 @Module({
-  imports: [JournalModule],
+  imports: [JournalModule, GasModule],
   controllers: [OperationsReadController],
   providers: [GetOperationUseCase, ListOperationsUseCase],
 })

@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import {
+  gasSettingsRequestSchema,
+  gasSettingsViewSchema,
   operationListSchema,
   operationParamSchemas,
   operationTypes,
@@ -66,6 +68,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       Operation: jsonSchema(operationViewSchema),
       OperationList: jsonSchema(operationListSchema),
       Problem: jsonSchema(problemSchema),
+      GasSettingsRequest: jsonSchema(gasSettingsRequestSchema),
+      GasSettings: jsonSchema(gasSettingsViewSchema),
       SimulateTransferRequest: jsonSchema(simulateTransferRequestSchema),
       SimulateTransferResult: jsonSchema(simulateTransferResultSchema),
       ...readSchemas,

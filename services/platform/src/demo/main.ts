@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fund } from '../anvil';
 import { DataDir, type PlatformEndpoints, type PlatformSecrets } from '../data-dir';
 import { runDemo } from './demo';
 import { KeelClient } from './keel-client';
@@ -34,7 +33,8 @@ async function main(): Promise<void> {
     operatorWallet: endpoints.operatorWallet,
     out,
     async newWallet(label) {
-      // A custodied wallet of the organization (POST /api/v1/wallets, admin), funded for gas.
+      // A custodied wallet of the organization (POST /api/v1/wallets, admin), funded for gas by
+      // a wallet.fund operation from the organization's gas wallet (the operator wallet).
       const res = await client.post<{ address?: string; error?: { message: string } }>('/wallets', {
         label: `demo ${label} ${stamp}`,
       });
@@ -42,7 +42,14 @@ async function main(): Promise<void> {
         throw new Error(
           `investor wallet: POST /api/v1/wallets answered ${res.status} ${res.body.error?.message ?? ''}`,
         );
-      await fund(endpoints.rpcUrl, res.body.address, 10n ** 20n);
+      const funded = await client.run('wallet.fund', {
+        wallet: res.body.address,
+        amount: (10n ** 18n).toString(),
+      });
+      if (funded.status !== 'COMPLETED')
+        throw new Error(
+          `funding ${res.body.address}: wallet.fund ended ${funded.status} ${funded.error?.message ?? ''}`,
+        );
       return res.body.address;
     },
   });

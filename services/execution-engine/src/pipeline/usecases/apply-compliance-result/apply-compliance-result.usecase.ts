@@ -4,6 +4,7 @@ import type { ExecutionEngineConfig } from '../../../config';
 import { Journal, type Tx } from '../../../journal/journal';
 import { OperationRepository } from '../../../journal/operation.repository';
 import { CONFIG } from '../../../tokens';
+import { TopUpBeforeSigningUseCase } from '../../../gas/usecases/top-up-before-signing/top-up-before-signing.usecase';
 import { StepRunner, withStep } from '../../steps';
 
 const INSUFFICIENT = /InsufficientUnfrozenBalance|ERC20InsufficientBalance|insufficient balance/i;
@@ -11,7 +12,8 @@ const INSUFFICIENT = /InsufficientUnfrozenBalance|ERC20InsufficientBalance|insuf
 /**
  * The simulation answered. A denial fails the operation with the module and
  * its reason; nothing is signed and no nonce is reserved. A pass moves to
- * SIGNING and asks the transaction signer for a signature of that exact call.
+ * SIGNING and asks the transaction signer for a signature of that exact call —
+ * unless the signer wallet is short of gas and an automatic top-up is sent first.
  */
 @Injectable()
 export class ApplyComplianceResultUseCase {
@@ -19,6 +21,7 @@ export class ApplyComplianceResultUseCase {
     private readonly journal: Journal,
     private readonly operations: OperationRepository,
     private readonly steps: StepRunner,
+    private readonly topUp: TopUpBeforeSigningUseCase,
     @Inject(CONFIG) private readonly config: ExecutionEngineConfig,
   ) {}
 
@@ -88,24 +91,10 @@ export class ApplyComplianceResultUseCase {
     const estimate = r.gasEstimate ? BigInt(r.gasEstimate) : null;
     const gasLimit =
       estimate === null ? null : (estimate * BigInt(100 + this.config.gasHeadroomPercent)) / 100n;
-    await this.operations.saveTransaction(tx.manager, {
-      ...prepared,
-      gasLimit: gasLimit?.toString() ?? null,
-    });
-    op = await this.journal.transition(tx, op, 'SIGNING');
-    await tx.outbox.publish('keel.signature.requested.v1', {
-      operationId: op.id,
-      transactionIndex: prepared.index,
-      call: {
-        chainId: prepared.chainId,
-        from: prepared.from,
-        to: prepared.to,
-        data: prepared.data,
-        value: prepared.value,
-      },
-      ...(gasLimit === null ? {} : { gasLimit: gasLimit.toString() }),
-      organizationId: op.organizationId,
-      nonceReservationId: `${op.id}:${prepared.index}`,
-    });
+    const sized = { ...prepared, gasLimit: gasLimit?.toString() ?? null };
+    await this.operations.saveTransaction(tx.manager, sized);
+    // Before any signature: a signer wallet short of gas is topped up first, and waits for it.
+    if ((await this.topUp.execute(tx, op, sized)) === 'wait') return;
+    await this.steps.requestSignature(tx, op, sized);
   }
 }

@@ -7,6 +7,7 @@ import type { ExecutionEngineConfig } from '../../../config';
 import { Journal, type Tx } from '../../../journal/journal';
 import { type OperationRecord, OperationRepository } from '../../../journal/operation.repository';
 import { type Plan, type PlanContext, PlanningError, planOperation } from '../../../plans/plan';
+import { GasRepository } from '../../../gas/gas.repository';
 import { SystemRepository } from '../../../system/system.repository';
 import { CONFIG } from '../../../tokens';
 import { InvalidOperationError, parseStored } from '../../calldata';
@@ -29,6 +30,7 @@ export class PrepareOperationUseCase {
     private readonly systems: SystemRepository,
     private readonly chain: ChainReader,
     private readonly claims: ClaimSignerClient,
+    private readonly gas: GasRepository,
     @Inject(CONFIG) private readonly config: ExecutionEngineConfig,
   ) {}
 
@@ -46,7 +48,12 @@ export class PrepareOperationUseCase {
     op = await this.journal.transition(tx, op, 'QUEUED');
     op = await this.journal.transition(tx, op, 'PREPARING');
 
-    const signer = (p.signer ?? op.signer ?? this.config.defaultSigner) || null;
+    // A wallet.fund without a signer is sent by the organization's gas wallet.
+    const gasWallet =
+      op.type === 'wallet.fund'
+        ? (await this.gas.find(tx.manager, op.organizationId))?.sourceWallet
+        : undefined;
+    const signer = (p.signer ?? op.signer ?? gasWallet ?? this.config.defaultSigner) || null;
     if (!signer) {
       await this.journal.fail(tx, op, 'PREPARATION_FAILED', {
         code: 'NO_SIGNER',
