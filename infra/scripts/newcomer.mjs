@@ -124,25 +124,16 @@ function api(gatewayUrl, apiKey) {
 }
 
 /**
- * INTERIM gas funding of a holder's wallet: `anvil_setBalance` on the dev chain, outside the
- * API. Issue 24 part 3 adds a `wallet.fund` operation (a native transfer from the
- * organization's gas wallet, through the signing pipeline); when it exists, replace this
- * function's body with `client.operation('wallet.fund', { wallet, amount })` — the holder
- * step then goes through the API alone, as the issue requires.
+ * Gas for a holder's wallet through the API alone: `wallet.fund` sends native currency from
+ * the organization's gas wallet (in embedded mode the operator wallet) through the signing
+ * pipeline, custody policy included.
  */
-async function fundHolderForGas(_client, rpcUrl, wallet) {
-  const res = await fetch(rpcUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'anvil_setBalance',
-      params: [wallet, `0x${(10n ** 20n).toString(16)}`],
-    }),
+async function fundHolderForGas(client, wallet) {
+  const funded = await client.operation('wallet.fund', {
+    wallet,
+    amount: (10n ** 17n).toString(),
   });
-  const body = await res.json();
-  check(!body.error, `anvil_setBalance: ${JSON.stringify(body.error)}`);
+  check(funded.status === 'COMPLETED', `wallet.fund: ${JSON.stringify(funded)}`);
 }
 
 /**
@@ -151,7 +142,7 @@ async function fundHolderForGas(_client, rpcUrl, wallet) {
  * first, and the first's transfer to the second, checked on the read side. Relies on the
  * demo having trusted the operator's wallet as KYC claim issuer.
  */
-async function holderSignedTransfer(client, { rpcUrl, operatorWallet }) {
+async function holderSignedTransfer(client, { operatorWallet }) {
   const stamp = Date.now().toString(36);
   const wallet = async (label) => {
     const r = await client.post('/wallets', { label: `newcomer ${label} ${stamp}` });
@@ -164,7 +155,7 @@ async function holderSignedTransfer(client, { rpcUrl, operatorWallet }) {
   const holder = await wallet('holder');
   const recipient = await wallet('recipient');
   say(`holder ${holder}, recipient ${recipient}`);
-  await fundHolderForGas(client, rpcUrl, holder);
+  await fundHolderForGas(client, holder);
   for (const w of [holder, recipient]) {
     await client.operation('identity.create', { wallet: w, country: GERMANY });
     await client.operation('claim.issue', {

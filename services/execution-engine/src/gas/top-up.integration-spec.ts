@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainReader } from '../chain/chain.reader';
 import type { ExecutionEngineConfig } from '../config';
 import { openDatabase } from '../database/database';
+import { Journal } from '../journal/journal';
 import {
   type OperationRecord,
   OperationRepository,
@@ -76,7 +77,7 @@ describe('automatic gas top-up (PostgreSQL)', () => {
     db = await createTestDatabase({ prefix: 'engine_gas' });
     ds = await openDatabase(db.url);
     gas = new GasRepository(ds);
-    topUp = new TopUpBeforeSigningUseCase(gas, new OperationRepository(ds), chain, {
+    topUp = new TopUpBeforeSigningUseCase(gas, new Journal(new OperationRepository(ds)), chain, {
       chainId: 31337,
     } as ExecutionEngineConfig);
   }, 60_000);

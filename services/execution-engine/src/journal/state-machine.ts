@@ -17,7 +17,8 @@ import type { OperationFailureReason, OperationStatus } from '@keel/events';
 const transitions: Record<OperationStatus, readonly OperationStatus[]> = {
   RECEIVED: ['QUEUED', 'FAILED', 'CANCELLED', 'DEAD_LETTER'],
   QUEUED: ['PREPARING', 'FAILED', 'CANCELLED', 'DEAD_LETTER'],
-  PREPARING: ['SIGNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'DEAD_LETTER'],
+  // PREPARING → PREPARING: the step waits for its signer wallet's gas top-up (AWAITING_GAS_TOP_UP).
+  PREPARING: ['SIGNING', 'PREPARING', 'COMPLETED', 'FAILED', 'CANCELLED', 'DEAD_LETTER'],
   SIGNING: ['PENDING_APPROVAL', 'BROADCASTING', 'FAILED', 'DEAD_LETTER'],
   PENDING_APPROVAL: ['SIGNING', 'BROADCASTING', 'FAILED', 'CANCELLED', 'DEAD_LETTER'],
   // BROADCASTING → BROADCASTING: the same wait with news (a node refused the bytes for now,

@@ -2,12 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Address } from 'viem';
 import { ChainReader } from '../../../chain/chain.reader';
 import type { ExecutionEngineConfig } from '../../../config';
-import type { Tx } from '../../../journal/journal';
-import {
-  type OperationRecord,
-  OperationRepository,
-  type TransactionRecord,
-} from '../../../journal/operation.repository';
+import { Journal, type Tx } from '../../../journal/journal';
+import type { OperationRecord, TransactionRecord } from '../../../journal/operation.repository';
 import { CONFIG } from '../../../tokens';
 import { GasRepository } from '../../gas.repository';
 import { decideTopUp, topUpOperationId, utcDay, VALUE_TRANSFER_GAS } from '../../top-up-policy';
@@ -33,7 +29,7 @@ export const AWAITING_GAS_TOP_UP = 'AWAITING_GAS_TOP_UP';
 export class TopUpBeforeSigningUseCase {
   constructor(
     private readonly gas: GasRepository,
-    private readonly operations: OperationRepository,
+    private readonly journal: Journal,
     private readonly chain: ChainReader,
     @Inject(CONFIG) private readonly config: ExecutionEngineConfig,
   ) {}
@@ -123,7 +119,8 @@ export class TopUpBeforeSigningUseCase {
             gasWallet.balance - decision.amount - VALUE_TRANSFER_GAS * maxFeePerGas,
             'below-next-top-up',
           );
-        await this.operations.saveState(tx.manager, { ...op, subStatus: AWAITING_GAS_TOP_UP });
+        // Announced like any other change of the operation (PREPARING → PREPARING).
+        await this.journal.transition(tx, op, 'PREPARING', { subStatus: AWAITING_GAS_TOP_UP });
         return 'wait';
       }
     }
