@@ -154,7 +154,9 @@ export async function runDemo(env: DemoEnvironment): Promise<DemoSummary> {
       const r = await client.get<{
         items?: { wallet: string; balance: string }[];
         asOf?: { blockNumber: string }[];
-      }>(`/assets/${asset}/holders?sort=balance&order=desc`);
+      }>(
+        `/assets/${asset}/holders?sort=balance&order=desc${transfer.minBlock ? `&minBlock=${transfer.minBlock}` : ''}`,
+      );
       const items = r.body.items ?? [];
       if (r.status === 200 && items.length === 2 && items[0]?.balance === '60') return r.body;
       if (Date.now() > deadline)

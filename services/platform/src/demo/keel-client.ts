@@ -8,6 +8,8 @@ export interface OperationOutcome {
   readonly subStatus: string | null;
   readonly error: { code: string; message: string; module?: string; reason?: string } | null;
   readonly result?: Record<string, unknown>;
+  /** The block of its last mined transaction: a read with `?minBlock=` sees its effect. */
+  readonly minBlock?: string | null;
 }
 
 export class ApiError extends Error {}
