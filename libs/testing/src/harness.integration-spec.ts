@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnvil, type AnvilHandle } from './anvil';
 import { MissingDependencyError } from './errors';
-import { startKafkaMock } from './kafka';
+import { startKafkaMock, startTestKafka } from './kafka';
 import { waitUntil } from './processes';
 import { startProcess } from './ts-process';
 
@@ -100,6 +100,27 @@ describe('missing dependencies', () => {
       expect((err as Error).message).toContain('apt-get install -y kcat');
     } finally {
       process.env['PATH'] = saved;
+    }
+  });
+
+  it('under CI, refuses to fall back to the mock when java and mvn are missing', async () => {
+    const saved = {
+      path: process.env['PATH'],
+      ci: process.env['CI'],
+      ext: process.env['KEEL_TEST_KAFKA_BROKERS'],
+    };
+    process.env['PATH'] = '/nonexistent';
+    process.env['CI'] = 'true';
+    delete process.env['KEEL_TEST_KAFKA_BROKERS'];
+    try {
+      const err = await startTestKafka().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(MissingDependencyError);
+      expect((err as Error).message).toContain('apt-get install -y openjdk-17-jre-headless maven');
+    } finally {
+      process.env['PATH'] = saved.path;
+      if (saved.ci === undefined) delete process.env['CI'];
+      else process.env['CI'] = saved.ci;
+      if (saved.ext !== undefined) process.env['KEEL_TEST_KAFKA_BROKERS'] = saved.ext;
     }
   });
 });
