@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnvil, type AnvilHandle } from './anvil';
 import { MissingDependencyError } from './errors';
-import { startKafkaMock, startTestKafka } from './kafka';
+import { canRunApacheKafka, startKafkaMock, startTestKafka } from './kafka';
+import { which } from './which';
 import { waitUntil } from './processes';
 import { startProcess } from './ts-process';
 
@@ -87,6 +88,24 @@ describe('teardown', () => {
       timeoutMs: 5_000,
     });
   });
+
+  it.runIf(canRunApacheKafka() && which('setpriv') !== undefined)(
+    'kills the Kafka broker when the test process is SIGKILLed (no exit hook runs then)',
+    async () => {
+      const worker = startProcess({
+        entry: 'libs/testing/src/test-support/crashing-suite.ts',
+        args: ['hang'],
+        name: 'hanging suite',
+      });
+      const m = await worker.waitForOutput(/PIDS (\d+) (\d+)/, 60_000);
+      const broker = Number(m[2]);
+      expect(alive(broker)).toBe(true);
+      // Only the worker: the broker runs in its own process group.
+      process.kill(worker.pid, 'SIGKILL');
+      await worker.exited;
+      await waitUntil('broker gone', async () => !alive(broker), { timeoutMs: 5_000 });
+    },
+  );
 });
 
 describe('missing dependencies', () => {

@@ -60,6 +60,8 @@ export interface TestKafkaOptions {
  *   3. librdkafka's mock cluster through kcat, with one warning line saying
  *      what it cannot test. Under CI (CI=true) this is an error instead: CI
  *      must test on the real broker.
+ * KEEL_TEST_KAFKA=mock picks the mock on purpose (to compare with it, as the
+ * benchmarks do), with the same warning.
  * On 1 and 2 every catalog topic and its dead-letter topic are created through
  * the admin API, sized by @keel/events (as the k8s manifests are); the mock
  * auto-creates them with 4 partitions.
@@ -69,6 +71,7 @@ export interface TestKafkaOptions {
  * each other's events and committed offsets.
  */
 export async function startTestKafka(options: TestKafkaOptions = {}): Promise<TestKafka> {
+  if (process.env['KEEL_TEST_KAFKA'] === 'mock') return startMock('KEEL_TEST_KAFKA=mock');
   const external = (process.env['KEEL_TEST_KAFKA_BROKERS'] ?? '')
     .split(',')
     .map((b) => b.trim())
@@ -103,7 +106,13 @@ export async function startTestKafka(options: TestKafkaOptions = {}): Promise<Te
       'CI=true does not fall back to the librdkafka mock cluster',
     );
   }
-  warnMockOnce(missing);
+  return startMock(
+    `${missing} not found; set KEEL_TEST_KAFKA_BROKERS or install Java 17 and Maven`,
+  );
+}
+
+async function startMock(why: string): Promise<TestKafka> {
+  warnMockOnce(why);
   const mock = await startKafkaMock({ brokers: 1 });
   return { ...mock, kind: 'mock', processes: [mock.process], nodes: [] };
 }
@@ -122,12 +131,12 @@ function fromCluster(cluster: ApacheKafkaCluster): TestKafka {
 }
 
 /** One line per test run (vitest's forks share its pid as their parent), not one per suite. */
-function warnMockOnce(missing: string): void {
+function warnMockOnce(why: string): void {
   const marker = join(tmpdir(), `keel-kafka-mock-warned-${process.ppid}`);
   if (existsSync(marker)) return;
   writeFileSync(marker, '');
   process.stderr.write(
-    `WARNING: Kafka tests run on librdkafka's mock cluster (${missing} not found; set KEEL_TEST_KAFKA_BROKERS or install Java 17 and Maven): ` +
+    `WARNING: Kafka tests run on librdkafka's mock cluster (${why}): ` +
       'it cannot run the admin API or the idempotent producer, auto-creates topics with 4 partitions, ' +
       'returns one record batch per partition per fetch, and cannot fail like a broker — ' +
       'batching, topic sizing and broker failures go untested.\n',
