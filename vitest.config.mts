@@ -1,6 +1,6 @@
 // One Vitest configuration for the whole workspace, with two projects:
 //   unit         *.spec.ts               fast, no external processes
-//   integration  *.integration-spec.ts   real PostgreSQL, Kafka mock cluster, anvil
+//   integration  *.integration-spec.ts   real PostgreSQL, Apache Kafka broker, anvil
 // Nx targets run `vitest run --project <unit|integration> --dir <projectRoot>`.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { EventBus, KafkaBusDriver } from '@keel/bus';
 import { openDataSource, OutboxRelay, TransactionOutbox, withInbox } from '@keel/persistence';
-import { createTestDatabase, startKafkaMock } from '@keel/testing';
+import { createTestDatabase, startTestKafka } from '@keel/testing';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
@@ -236,7 +236,7 @@ async function keelPath(brokers: readonly string[], dbUrl: string, load: Load): 
 
 async function main(): Promise<void> {
   const [kafka, db] = await Promise.all([
-    startKafkaMock({ brokers: 3 }),
+    startTestKafka(),
     createTestDatabase({ prefix: 'bench_bus' }),
   ]);
   try {

@@ -7,7 +7,7 @@
 //      project (measured: ~55 CPU-seconds instead of ~425)
 //   2. unit tests (*.spec.ts) and forge tests (contracts:test)
 //   3. integration tests (*.integration-spec.ts) against real PostgreSQL,
-//      the librdkafka mock Kafka cluster and anvil, one project at a time
+//      a real Apache Kafka broker (libs/testing: startTestKafka) and anvil, one project at a time
 //   4. the signing benchmark with a small N (bench/signing): that it runs end to end and every
 //      operation completes; its figures are printed, not asserted (bench/RESULTS.md has the
 //      measurements)

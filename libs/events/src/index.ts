@@ -1,3 +1,4 @@
 export * from './catalog';
 export * from './envelope';
 export * from './event';
+export * from './topic-sizing';

@@ -3,9 +3,9 @@ import { EventBus, KafkaBusDriver, type Subscription } from '@keel/bus';
 import { createEvent, type KeelEvent } from '@keel/events';
 import {
   createTestDatabase,
-  type KafkaMockHandle,
+  type TestKafka,
   type ManagedProcess,
-  startKafkaMock,
+  startTestKafka,
   startProcess,
   type TestDatabaseHandle,
 } from '@keel/testing';
@@ -55,7 +55,7 @@ async function waitFor(
 
 describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka mock cluster', () => {
   let db: TestDatabaseHandle;
-  let kafka: KafkaMockHandle;
+  let kafka: TestKafka;
   let ds: DataSource;
   const processes: ManagedProcess[] = [];
   const cleanups: (() => Promise<void>)[] = [];
@@ -115,7 +115,7 @@ describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka 
   beforeAll(async () => {
     [db, kafka] = await Promise.all([
       createTestDatabase({ prefix: 'persistence' }),
-      startKafkaMock({ brokers: 3 }),
+      startTestKafka(),
     ]);
     ds = await openDataSource({ url: db.url, migrations: [CreateTestEffects1795300000001] });
   });

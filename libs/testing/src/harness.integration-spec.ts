@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnvil, type AnvilHandle } from './anvil';
 import { MissingDependencyError } from './errors';
-import { startKafkaMock } from './kafka';
+import { canRunApacheKafka, startKafkaMock, startTestKafka } from './kafka';
+import { which } from './which';
 import { waitUntil } from './processes';
 import { startProcess } from './ts-process';
 
@@ -87,6 +88,24 @@ describe('teardown', () => {
       timeoutMs: 5_000,
     });
   });
+
+  it.runIf(canRunApacheKafka() && which('setpriv') !== undefined)(
+    'kills the Kafka broker when the test process is SIGKILLed (no exit hook runs then)',
+    async () => {
+      const worker = startProcess({
+        entry: 'libs/testing/src/test-support/crashing-suite.ts',
+        args: ['hang'],
+        name: 'hanging suite',
+      });
+      const m = await worker.waitForOutput(/PIDS (\d+) (\d+)/, 60_000);
+      const broker = Number(m[2]);
+      expect(alive(broker)).toBe(true);
+      // Only the worker: the broker runs in its own process group.
+      process.kill(worker.pid, 'SIGKILL');
+      await worker.exited;
+      await waitUntil('broker gone', async () => !alive(broker), { timeoutMs: 5_000 });
+    },
+  );
 });
 
 describe('missing dependencies', () => {
@@ -100,6 +119,27 @@ describe('missing dependencies', () => {
       expect((err as Error).message).toContain('apt-get install -y kcat');
     } finally {
       process.env['PATH'] = saved;
+    }
+  });
+
+  it('under CI, refuses to fall back to the mock when java and mvn are missing', async () => {
+    const saved = {
+      path: process.env['PATH'],
+      ci: process.env['CI'],
+      ext: process.env['KEEL_TEST_KAFKA_BROKERS'],
+    };
+    process.env['PATH'] = '/nonexistent';
+    process.env['CI'] = 'true';
+    delete process.env['KEEL_TEST_KAFKA_BROKERS'];
+    try {
+      const err = await startTestKafka().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(MissingDependencyError);
+      expect((err as Error).message).toContain('apt-get install -y openjdk-17-jre-headless maven');
+    } finally {
+      process.env['PATH'] = saved.path;
+      if (saved.ci === undefined) delete process.env['CI'];
+      else process.env['CI'] = saved.ci;
+      if (saved.ext !== undefined) process.env['KEEL_TEST_KAFKA_BROKERS'] = saved.ext;
     }
   });
 });

@@ -12,9 +12,9 @@ import {
   type AnvilHandle,
   createTestDatabase,
   freePort,
-  type KafkaMockHandle,
+  type TestKafka,
   startAnvil,
-  startKafkaMock,
+  startTestKafka,
   type TestDatabaseHandle,
   waitUntil,
 } from '@keel/testing';
@@ -35,7 +35,7 @@ import { loadChainGatewayConfig } from './config';
 const ORG = 'org-cg';
 let a: AnvilHandle;
 let b: AnvilHandle;
-let kafka: KafkaMockHandle;
+let kafka: TestKafka;
 let db: TestDatabaseHandle;
 let gateway: RunningChainGateway;
 let client: EventBus;
@@ -125,7 +125,7 @@ beforeAll(async () => {
   [a, b, kafka, db] = await Promise.all([
     startAnvil(),
     startAnvil(),
-    startKafkaMock(),
+    startTestKafka(),
     createTestDatabase({ prefix: 'chain_gateway' }),
   ]);
   // A contract with events, deployed straight to upstream A (the log stream reads it).

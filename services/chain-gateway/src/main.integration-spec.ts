@@ -11,7 +11,7 @@ import {
   createTestDatabase,
   freePort,
   startAnvil,
-  startKafkaMock,
+  startTestKafka,
   startProcess,
   type TestDatabaseHandle,
   waitUntil,
@@ -68,7 +68,7 @@ describe('chain-gateway main', () => {
 
   it('completes a broadcast exactly once when SIGKILLed after the node accepted it, before its hash was stored', async () => {
     const [kafka, crashDb] = await Promise.all([
-      startKafkaMock({ brokers: 1 }),
+      startTestKafka(),
       createTestDatabase({ prefix: 'chain_gateway_crash' }),
     ]);
     const bus = new EventBus(

@@ -4,9 +4,9 @@ import { type OperationView, problemSchema } from '@keel/operations';
 import {
   createTestDatabase,
   freePort,
-  type KafkaMockHandle,
+  type TestKafka,
   type ManagedProcess,
-  startKafkaMock,
+  startTestKafka,
   startProcess,
   type TestDatabaseHandle,
   testInternalHeaders,
@@ -30,7 +30,7 @@ const holder = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 const CHAIN_ID = 31337;
 
 let db: TestDatabaseHandle;
-let kafka: KafkaMockHandle;
+let kafka: TestKafka;
 let engine: ManagedProcess;
 let port: number;
 let bus: EventBus;
@@ -241,10 +241,7 @@ async function deliverReceipt(
 }
 
 beforeAll(async () => {
-  [db, kafka] = await Promise.all([
-    createTestDatabase({ prefix: 'engine' }),
-    startKafkaMock({ brokers: 1 }),
-  ]);
+  [db, kafka] = await Promise.all([createTestDatabase({ prefix: 'engine' }), startTestKafka()]);
   port = await freePort();
   bus = new EventBus(
     new KafkaBusDriver({

@@ -3,10 +3,10 @@ import {
   type AnvilHandle,
   createTestDatabase,
   freePort,
-  type KafkaMockHandle,
+  type TestKafka,
   type ManagedProcess,
   startAnvil,
-  startKafkaMock,
+  startTestKafka,
   startProcess,
   type TestDatabaseHandle,
   waitUntil,
@@ -24,7 +24,7 @@ import { BenchChain, deployKeel } from '@keel/testing';
 const tokenAbi = KeelTokenAbi as Abi;
 
 let anvil: AnvilHandle;
-let kafka: KafkaMockHandle;
+let kafka: TestKafka;
 let gatewayDb: TestDatabaseHandle;
 let indexerDb: TestDatabaseHandle;
 let pg: Client;
@@ -129,7 +129,7 @@ async function send(from: PrivateKeyAccount, fn: string, args: readonly unknown[
 beforeAll(async () => {
   [anvil, kafka, gatewayDb, indexerDb] = await Promise.all([
     startAnvil({ accounts: 5 }),
-    startKafkaMock({ brokers: 1 }),
+    startTestKafka(),
     createTestDatabase({ prefix: 'ix_chain_gateway' }),
     createTestDatabase({ prefix: 'indexer_bus' }),
   ]);

@@ -7,10 +7,10 @@ import {
   type AnvilHandle,
   createTestDatabase,
   freePort,
-  type KafkaMockHandle,
+  type TestKafka,
   type ManagedProcess,
   startAnvil,
-  startKafkaMock,
+  startTestKafka,
   startProcess,
   type TestDatabaseHandle,
   testInternalHeaders,
@@ -26,7 +26,7 @@ const ORG = 'org-ts';
 const TARGET = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC' as Address;
 
 let anvil: AnvilHandle;
-let kafka: KafkaMockHandle;
+let kafka: TestKafka;
 let kgDb: TestDatabaseHandle;
 let tsDb: TestDatabaseHandle;
 let keyGuardian: ManagedProcess;
@@ -149,7 +149,7 @@ async function requestSignature(
 beforeAll(async () => {
   [anvil, kafka, kgDb, tsDb] = await Promise.all([
     startAnvil(),
-    startKafkaMock(),
+    startTestKafka(),
     createTestDatabase({ prefix: 'ts_kg' }),
     createTestDatabase({ prefix: 'ts' }),
   ]);

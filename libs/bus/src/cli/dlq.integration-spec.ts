@@ -1,4 +1,4 @@
-import { startKafkaMock, startProcess, type KafkaMockHandle } from '@keel/testing';
+import { startTestKafka, startProcess, type TestKafka } from '@keel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../bus';
 import { NonRetryableError } from '../errors';
@@ -8,9 +8,9 @@ import { waitFor } from '../test-support/bus-contract';
 const CLI = 'libs/bus/src/cli/dlq.ts';
 
 describe('dlq CLI as a process against Kafka', () => {
-  let kafka: KafkaMockHandle;
+  let kafka: TestKafka;
   beforeAll(async () => {
-    kafka = await startKafkaMock({ brokers: 3 });
+    kafka = await startTestKafka();
   });
   afterAll(async () => {
     await kafka?.stop();

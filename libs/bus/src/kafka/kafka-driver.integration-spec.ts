@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { startKafkaMock, type KafkaMockHandle, waitUntil } from '@keel/testing';
+import { startTestKafka, type TestKafka, waitUntil } from '@keel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBusContract } from '../test-support/bus-contract';
 import { KafkaBusDriver } from './kafka-driver';
 
-runBusContract('kafka driver (librdkafka mock cluster)', async () => {
-  const kafka: KafkaMockHandle = await startKafkaMock({ brokers: 3 });
+runBusContract('kafka driver', async () => {
+  const kafka: TestKafka = await startTestKafka();
   let n = 0;
   return {
     newDriver: () =>
@@ -23,7 +23,7 @@ runBusContract('kafka driver (librdkafka mock cluster)', async () => {
 });
 
 describe('kafka driver: concurrency inside a partition and grouped sends', () => {
-  let kafka: KafkaMockHandle;
+  let kafka: TestKafka;
   const drivers: KafkaBusDriver[] = [];
   const newDriver = (
     extra: Partial<ConstructorParameters<typeof KafkaBusDriver>[0]> = {},
@@ -47,7 +47,7 @@ describe('kafka driver: concurrency inside a partition and grouped sends', () =>
   });
 
   beforeAll(async () => {
-    kafka = await startKafkaMock({ brokers: 1 });
+    kafka = await startTestKafka();
   }, 60_000);
   afterAll(async () => {
     for (const d of drivers) await d.close();

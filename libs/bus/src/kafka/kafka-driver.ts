@@ -52,11 +52,17 @@ export interface KafkaDriverOptions {
    */
   readonly commitIntervalMs?: number;
   /**
-   * Fetch long-poll wait. A real broker answers as soon as data arrives; the
-   * librdkafka mock cluster waits the full time, so this adds latency there.
-   * Default 100.
+   * Fetch long-poll wait. A real broker answers as soon as data arrives (this
+   * bounds only an idle member's fetch loop); the librdkafka mock cluster waits
+   * the full time, so this adds latency there. Default 100.
    */
   readonly fetchMaxWaitMs?: number;
+  /**
+   * The idempotent producer (default true): acks=all, and the broker drops the
+   * duplicates of its own retries. A cluster that cannot run it is detected and
+   * produced to without it, with a warning; false turns it off outright.
+   */
+  readonly idempotent?: boolean;
   readonly logger?: BusLogger;
   /** kafkajs's own log level, routed to `logger` (default: error). */
   readonly kafkaLogLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
@@ -125,11 +131,14 @@ class Slots {
  * on its partition. Offsets are committed manually, only up to the last
  * message before which every message of the batch was handled; a rejected
  * handler makes kafkajs fetch again from there (handled messages after that
- * point are redelivered and absorbed by the inbox). The producer is not idempotent (the
- * librdkafka mock cluster and some managed Kafkas refuse it) and keeps one
- * request in flight, so order per key holds; duplicates from producer retries
- * are absorbed by the inbox. Topics are provisioned by deployment; the producer
- * may auto-create them where the cluster allows.
+ * point are redelivered and absorbed by the inbox). The producer is idempotent
+ * with acks=all: the broker drops the duplicates its own retries would write, and
+ * keeps order per partition across them. A cluster that cannot run it (librdkafka's
+ * mock, which names a controller that is not among its brokers) gets a plain
+ * producer with one warning; the inbox still absorbs duplicates there. One
+ * produce request is in flight at a time (the send queue), so order per key
+ * holds either way. Topics are provisioned by deployment; the producer may
+ * auto-create them where the cluster allows.
  */
 export class KafkaBusDriver implements BusDriver {
   readonly kind = 'kafka' as const;
@@ -144,6 +153,8 @@ export class KafkaBusDriver implements BusDriver {
     reject: (err: unknown) => void;
   }[] = [];
   private sending = false;
+  /** The cluster refused the idempotent producer once: later producers go without. */
+  private idempotenceRefused = false;
 
   constructor(private readonly options: KafkaDriverOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -168,25 +179,68 @@ export class KafkaBusDriver implements BusDriver {
   }
 
   private getProducer(): Promise<Producer> {
-    if (!this.producerReady) {
-      const producer = this.kafka.producer({
+    this.producerReady ??= this.connectProducer().then(
+      (producer) => {
+        this.producer = producer;
+        return producer;
+      },
+      (err: unknown) => {
+        this.producerReady = undefined;
+        throw err;
+      },
+    );
+    return this.producerReady;
+  }
+
+  private async connectProducer(): Promise<Producer> {
+    const create = (idempotent: boolean): Producer =>
+      this.kafka.producer({
         allowAutoTopicCreation: true,
-        idempotent: false,
-        maxInFlightRequests: 1,
+        idempotent,
+        // kafkajs's limit for the idempotent producer; the send queue keeps one in flight.
+        maxInFlightRequests: idempotent ? 5 : 1,
         createPartitioner: Partitioners.DefaultPartitioner,
       });
-      this.producerReady = producer.connect().then(
-        () => {
-          this.producer = producer;
-          return producer;
-        },
-        (err: unknown) => {
-          this.producerReady = undefined;
-          throw err;
-        },
-      );
+    if (this.options.idempotent !== false && !this.idempotenceRefused) {
+      const producer = create(true);
+      try {
+        await producer.connect();
+        return producer;
+      } catch (err) {
+        await producer.disconnect().catch(() => undefined);
+        const reason = await this.whyIdempotenceIsRefused();
+        if (!reason) throw err;
+        this.idempotenceRefused = true;
+        this.logger.warn(
+          { reason, err: String(err) },
+          'the Kafka cluster cannot run the idempotent producer: producing without it (the inbox absorbs duplicates from retries)',
+        );
+      }
     }
-    return this.producerReady;
+    const producer = create(false);
+    await producer.connect();
+    return producer;
+  }
+
+  /**
+   * Why the cluster cannot run the idempotent producer, or undefined when it
+   * should (then a failed connect is an ordinary error, retried by the next
+   * send). librdkafka's mock cluster reports a controller id that is none of
+   * its brokers, so the InitProducerId kafkajs sends there finds no broker.
+   */
+  private async whyIdempotenceIsRefused(): Promise<string | undefined> {
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      const { brokers, controller } = await admin.describeCluster();
+      if (controller === null || !brokers.some((b) => b.nodeId === controller))
+        return `controller ${String(controller)} is not among the brokers (${brokers.map((b) => b.nodeId).join(', ')})`;
+      return undefined;
+    } catch {
+      return undefined;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
   }
 
   /**

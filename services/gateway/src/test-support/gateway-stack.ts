@@ -4,9 +4,9 @@ import type { Logger } from '@keel/telemetry';
 import {
   createTestDatabase,
   freePort,
-  type KafkaMockHandle,
+  type TestKafka,
   type ManagedProcess,
-  startKafkaMock,
+  startTestKafka,
   startProcess,
   TEST_INTERNAL_TOKEN,
   type TestDatabaseHandle,
@@ -41,7 +41,7 @@ export interface GatewayStackOptions {
 }
 
 export interface GatewayStack {
-  readonly kafka: KafkaMockHandle;
+  readonly kafka: TestKafka;
   readonly requestControlsDb: TestDatabaseHandle;
   readonly requestControls: ManagedProcess;
   readonly requestControlsUrl: string;
@@ -65,7 +65,7 @@ async function ready(name: string, port: number, proc: ManagedProcess): Promise<
 export async function startGatewayStack(options: GatewayStackOptions): Promise<GatewayStack> {
   const databases: TestDatabaseHandle[] = [];
   const processes: ManagedProcess[] = [];
-  let kafka: KafkaMockHandle | undefined;
+  let kafka: TestKafka | undefined;
   let gateway: RunningService | undefined;
   let bus: EventBus | undefined;
   const stop = async () => {
@@ -80,7 +80,7 @@ export async function startGatewayStack(options: GatewayStackOptions): Promise<G
     const [rcDb, engineDb, kafkaMock] = await Promise.all([
       createTestDatabase({ prefix: options.databases.requestControls }),
       engineDbPrefix === undefined ? undefined : createTestDatabase({ prefix: engineDbPrefix }),
-      startKafkaMock({ brokers: 1 }),
+      startTestKafka(),
     ]);
     kafka = kafkaMock;
     databases.push(rcDb, ...(engineDb ? [engineDb] : []));

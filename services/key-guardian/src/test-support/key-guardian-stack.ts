@@ -11,8 +11,8 @@ import { createLogger } from '@keel/telemetry';
 import {
   createTestDatabase,
   freePort,
-  type KafkaMockHandle,
-  startKafkaMock,
+  type TestKafka,
+  startTestKafka,
   TEST_INTERNAL_TOKEN,
   type TestDatabaseHandle,
   waitUntil,
@@ -61,7 +61,7 @@ export async function startKeyGuardianStack(
   const logLines: string[] = [];
   const results = new Map<string, SignResult[]>();
   let db: TestDatabaseHandle | undefined;
-  let kafka: KafkaMockHandle | undefined;
+  let kafka: TestKafka | undefined;
   let kg: RunningKeyGuardian | undefined;
   let client: EventBus | undefined;
   let sub: Subscription | undefined;
@@ -74,7 +74,7 @@ export async function startKeyGuardianStack(
   try {
     [db, kafka] = await Promise.all([
       createTestDatabase({ prefix: options.databasePrefix }),
-      options.bus === 'kafka' ? startKafkaMock() : undefined,
+      options.bus === 'kafka' ? startTestKafka() : undefined,
     ]);
     const broker = kafka ? undefined : new InProcessBroker();
     const config = loadKeyGuardianConfig({

@@ -12,8 +12,8 @@ import type { RunningService } from '@keel/service-runtime';
 import {
   createTestDatabase,
   freePort,
-  type KafkaMockHandle,
-  startKafkaMock,
+  type TestKafka,
+  startTestKafka,
   TEST_INTERNAL_TOKEN,
   type TestDatabaseHandle,
   testInternalHeaders,
@@ -33,7 +33,7 @@ const holder = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 const mint = { type: 'token.mint', params: { asset, to: holder, amount: '1000' } };
 
 let db: TestDatabaseHandle;
-let kafka: KafkaMockHandle;
+let kafka: TestKafka;
 let service: RunningService;
 let serviceEnv: Record<string, string>;
 let producer: Producer;
@@ -127,10 +127,7 @@ function rewrap(m: SignedIngressMessage, payload = m.event.payload) {
 }
 
 beforeAll(async () => {
-  [db, kafka] = await Promise.all([
-    createTestDatabase({ prefix: 'rc_ingress' }),
-    startKafkaMock({ brokers: 1 }),
-  ]);
+  [db, kafka] = await Promise.all([createTestDatabase({ prefix: 'rc_ingress' }), startTestKafka()]);
   serviceEnv = {
     KEEL_DATABASE_URL: db.url,
     KEEL_HTTP_PORT: String(await freePort()),

@@ -43,7 +43,7 @@ export interface SigningStack {
   list(opts?: { downTo?: string }): Promise<OperationView[]>;
   /** Process id of each service (name → pid). */
   servicePids(): ReadonlyMap<string, number>;
-  /** Process ids of the infrastructure: `anvil` and `kafka-mock`. */
+  /** Process ids of the infrastructure: `anvil` and each Kafka node (`kafka-1`, …; none for an external broker). */
   infrastructurePids(): ReadonlyMap<string, number>;
   /** The PostgreSQL database of each service (names, for per-backend accounting). */
   databases(): readonly string[];
@@ -122,7 +122,7 @@ export async function startSigningStack(opts: { mining?: MiningMode } = {}): Pro
       infrastructurePids: () =>
         new Map<string, number>([
           ['anvil', stack.anvil.process.pid],
-          ['kafka-mock', stack.kafka.process.pid],
+          ...stack.kafka.processes.map((p, i) => [`kafka-${i + 1}`, p.pid] as const),
         ]),
       databases: () =>
         [...stack.services.values()]

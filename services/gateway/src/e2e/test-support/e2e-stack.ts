@@ -5,12 +5,12 @@ import {
   createTestDatabase,
   deployKeel,
   freePort,
-  type KafkaMockHandle,
+  type TestKafka,
   type KeelPlatform,
   type ManagedProcess,
   type MiningMode,
   startAnvil,
-  startKafkaMock,
+  startTestKafka,
   startProcess,
   type TestDatabaseHandle,
   testInternalHeaders,
@@ -70,7 +70,7 @@ interface Service {
 
 export interface E2eStack {
   readonly anvil: AnvilHandle;
-  readonly kafka: KafkaMockHandle;
+  readonly kafka: TestKafka;
   readonly keel: KeelPlatform;
   readonly client: PublicClient;
   /** Deploys and administers everything on chain (anvil account 0). */
@@ -117,7 +117,7 @@ export async function startE2eStack(
   const prefix = options.prefix ?? 'e2e';
   const [anvil, kafka] = await Promise.all([
     startAnvil({ accounts: 5, ...(options.mining ? { mining: options.mining } : {}) }),
-    startKafkaMock({ brokers: 1 }),
+    startTestKafka(),
   ]);
   const dbs: TestDatabaseHandle[] = [];
   const services = new Map<string, Service>();
