@@ -147,8 +147,11 @@ export async function startApacheKafka(
   const rf = Math.min(3, n);
   const minIsr = Math.min(2, rf);
   const heapMb = n === 1 ? 512 : 320;
-  // Kafka's cluster ids are 16 random bytes in URL-safe base64 (StorageTool random-uuid).
-  const clusterId = randomBytes(16).toString('base64url');
+  // Kafka's cluster ids are 16 random bytes in URL-safe base64 (StorageTool random-uuid). Like
+  // Kafka's Uuid.randomUuid, never one that starts with '-': the storage tool's argument parser
+  // reads `--cluster-id -x…` as a missing value and another flag (1 start in 64 failed so).
+  let clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
   const java = which('java')!;
   // The JVM dies with the test process even when that is SIGKILLed (no exit hook runs then).
   const setpriv = which('setpriv');
