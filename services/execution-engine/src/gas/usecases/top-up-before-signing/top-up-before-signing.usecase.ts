@@ -39,6 +39,10 @@ export class TopUpBeforeSigningUseCase {
     if (op.type === 'wallet.fund') return 'proceed';
     const existing = await this.gas.ofStep(tx.manager, op.id, step.index);
     if (existing) return existing.outcome === 'submitted' ? 'wait' : 'proceed';
+    // Every step of every operation passes here: without the automatic top-up, a plain read
+    // and on; the settings row is locked (decisions of the organization one at a time) only
+    // when a top-up may be decided, and the locked row is the one decided on.
+    if (!(await this.gas.find(tx.manager, op.organizationId))?.autoTopUp) return 'proceed';
     const settings = await this.gas.lock(tx.manager, op.organizationId);
     if (!settings?.autoTopUp) return 'proceed';
 
