@@ -58,19 +58,23 @@ function projectsWith(target) {
   return JSON.parse(r.stdout);
 }
 
-/** Runs a command with its stdout streamed live and kept (the tail) for parsing. */
+/** Runs a command with its output streamed live and kept (the tail) for parsing. */
 function run(cmd, args, extraEnv = {}) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, {
       env: { ...env, ...extraEnv },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // Both streams are kept (interleaved, as printed): Nx prints its "Failed tasks:" summary
+    // on stderr.
     let stdout = '';
-    child.stdout.on('data', (chunk) => {
-      process.stdout.write(chunk);
+    const keep = (sink) => (chunk) => {
+      sink.write(chunk);
       stdout += chunk.toString('utf8');
       if (stdout.length > 8 * 1024 * 1024) stdout = stdout.slice(-4 * 1024 * 1024);
-    });
+    };
+    child.stdout.on('data', keep(process.stdout));
+    child.stderr.on('data', keep(process.stderr));
     child.on('close', (status) => resolve({ status, stdout }));
   });
 }
@@ -95,7 +99,25 @@ async function runNx(targets, parallel, extra = []) {
   }
   if (r.status !== 0 && failedHere.size === 0)
     failedHere.add(`${targets.join(',')} (nx exited ${r.status})`);
+  if (r.status !== 0) for (const task of failedHere) digests.push(failureDigest(task, out));
   return r.status === 0 ? new Set() : failedHere;
+}
+
+/**
+ * What a failed task printed about its failure, for the end of the log: CI keeps only the
+ * log's tail, and one task's failure is otherwise thousands of lines above it. Nx prefixes
+ * each streamed line with `project:`; vitest starts its failure report with "Failed Tests".
+ */
+function failureDigest(task, out) {
+  const project = task.slice(0, task.lastIndexOf(':'));
+  const prefix = `${project}:`;
+  const lines = out
+    .split('\n')
+    .filter((l) => l.startsWith(prefix))
+    .map((l) => l.slice(prefix.length).replace(/^ /, ''));
+  const start = lines.findIndex((l) => /Failed Tests \d+|FAIL /.test(l));
+  const picked = start >= 0 ? lines.slice(start, start + 80) : lines.slice(-40);
+  return `--- ${task}\n${picked.join('\n')}`;
 }
 
 /**
@@ -181,6 +203,7 @@ async function runCommand(phase) {
   return r.status === 0 ? new Set() : new Set([phase.task]);
 }
 
+const digests = [];
 let passed = 0;
 let failed = 0;
 const failures = [];
@@ -209,6 +232,7 @@ for (const phase of phases) {
   );
 }
 console.log(`\nKeel test suite finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+if (digests.length) console.log(`\n=== what the failed tasks printed ===\n${digests.join('\n')}`);
 if (failures.length) console.log(`failed: ${[...new Set(failures)].join(', ')}`);
 console.log(`tasks: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
