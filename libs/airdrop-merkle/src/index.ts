@@ -1,2 +1,3 @@
 export * from './airdrop-list';
 export * from './airdrop-tree';
+export * from './airdrop-report';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { airdropParamSchemas } from './airdrop-types';
 import { issuanceParamSchemas } from './issuance-types';
 
 // Amounts are decimal strings of base units: uint256 does not fit a JSON number.
@@ -64,6 +65,7 @@ export const operationParamSchemas = {
   'role.grant': z.strictObject({ asset, role: z.enum(tokenRoles), account: addressSchema }),
   'role.revoke': z.strictObject({ asset, role: z.enum(tokenRoles), account: addressSchema }),
   ...issuanceParamSchemas,
+  ...airdropParamSchemas,
   /**
    * A native-currency (gas) transfer to a wallet. Its signer — the source — is the
    * operation's `signer`, else the organization's gas wallet (gas settings), else the

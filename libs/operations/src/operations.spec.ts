@@ -13,8 +13,8 @@ const asset = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 const holder = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 
 describe('operation params', () => {
-  it('covers the operation types of issues 6, 8 and 24, each with a required role', () => {
-    expect(operationTypes).toHaveLength(25);
+  it('covers the operation types of issues 6, 8, 19 and 24, each with a required role', () => {
+    expect(operationTypes).toHaveLength(30);
     for (const t of operationTypes) expect(requiredRoleOf[t]).toBeDefined();
   });
 

@@ -58,6 +58,12 @@ export const requiredRoleOf: Record<OperationType, PlatformRole> = {
   'claimTopic.remove': 'claim-policy-manager',
   'asset.create': 'issuer',
   'wallet.fund': 'gas-manager',
+  // Airdrops are the issuer's business; a claim is the recipient's own act, signed by its wallet.
+  'airdrop.create': 'issuer',
+  'airdrop.fund': 'issuer',
+  'airdrop.distribute': 'issuer',
+  'airdrop.withdraw': 'issuer',
+  'airdrop.claim': 'transfer-agent',
 };
 
 export type PrincipalKind = 'api-key' | 'session';

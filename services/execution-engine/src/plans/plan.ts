@@ -28,6 +28,7 @@ import {
 } from 'viem';
 import type { StepCompliance } from '../journal/operation.repository';
 import { buildCall, InvalidOperationError, roleId } from '../pipeline/calldata';
+import { planAirdropOperation } from './airdrop';
 import { moduleConfigCalls } from './modules';
 import {
   bootstrapperSalt,
@@ -358,6 +359,12 @@ export async function planOperation(operation: ParsedOperation, ctx: PlanContext
       return planAssetCreate(operation.params, ctx, step);
     case 'wallet.fund':
       return planWalletFund(operation.params, ctx);
+    case 'airdrop.create':
+    case 'airdrop.fund':
+    case 'airdrop.distribute':
+    case 'airdrop.claim':
+    case 'airdrop.withdraw':
+      return planAirdropOperation(operation, ctx);
     case 'token.mint':
     case 'token.burn':
     case 'token.transfer':
