@@ -14,10 +14,17 @@ type Obj = Record<string, unknown>;
 const kubectl = process.env['KEEL_KUBECTL'] ?? 'kubectl';
 
 function render(overlay: string): Obj[] {
-  const out = execFileSync(kubectl, ['kustomize', join(repoRoot, 'k8s/overlays', overlay)], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  let out: string;
+  try {
+    out = execFileSync(kubectl, ['kustomize', join(repoRoot, 'k8s/overlays', overlay)], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  } catch (err) {
+    throw new Error(
+      `'${kubectl} kustomize' failed (${(err as Error).message}). Install Debian's kubectl (apt-get install -y kubernetes-client) or run .ci/run, which unpacks it and sets KEEL_KUBECTL.`,
+    );
+  }
   return parseAllDocuments(out).map((d) => d.toJSON() as Obj);
 }
 
