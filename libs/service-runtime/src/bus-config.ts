@@ -25,8 +25,53 @@ export const busVariables = {
     fix: 'Set KEEL_KAFKA_BROKERS=127.0.0.1:9092 (several separated by commas).',
     default: [] as string[],
   }),
+  kafkaSsl: variable({
+    env: 'KEEL_KAFKA_SSL',
+    schema: shapes.boolean(),
+    description: 'connect to the Kafka brokers over TLS',
+    fix: 'Set KEEL_KAFKA_SSL=true for a TLS listener (Strimzi: port 9093), false otherwise.',
+    default: false,
+  }),
+  kafkaUsername: variable<string | null>({
+    env: 'KEEL_KAFKA_USERNAME',
+    schema: shapes.string().nullable(),
+    description:
+      'SASL/SCRAM-SHA-512 user (the Strimzi KafkaUser of the service, whose ACLs limit it to its topics); unset: no SASL',
+    fix: 'Set KEEL_KAFKA_USERNAME to the service name (k8s/base creates a KafkaUser of that name).',
+    default: null,
+  }),
+  kafkaPassword: variable<string | null>({
+    env: 'KEEL_KAFKA_PASSWORD',
+    schema: shapes.string().nullable(),
+    description:
+      "the SASL user's password (Strimzi keeps it in the KafkaUser's Secret, key `password`)",
+    fix: 'Set KEEL_KAFKA_PASSWORD from the Secret Strimzi created for the KafkaUser.',
+    sensitive: true,
+    default: null,
+  }),
 };
 export type BusConfig = ConfigOf<typeof busVariables>;
+
+/** TLS and SASL options of the Kafka client, from the bus variables (none when unset). */
+export function kafkaClientOptions(
+  config: Pick<BusConfig, 'kafkaSsl' | 'kafkaUsername' | 'kafkaPassword'>,
+): { ssl?: boolean; sasl?: { mechanism: 'scram-sha-512'; username: string; password: string } } {
+  if ((config.kafkaUsername === null) !== (config.kafkaPassword === null)) {
+    throw new Error('KEEL_KAFKA_USERNAME and KEEL_KAFKA_PASSWORD are set together or not at all');
+  }
+  return {
+    ...(config.kafkaSsl ? { ssl: true } : {}),
+    ...(config.kafkaUsername !== null && config.kafkaPassword !== null
+      ? {
+          sasl: {
+            mechanism: 'scram-sha-512' as const,
+            username: config.kafkaUsername,
+            password: config.kafkaPassword,
+          },
+        }
+      : {}),
+  };
+}
 
 export const databaseVariables = {
   databaseUrl: variable({
@@ -70,7 +115,13 @@ export function createBus(
     throw new Error('KEEL_KAFKA_BROKERS is required when KEEL_BUS_DRIVER=kafka');
   }
   return new EventBus(
-    new KafkaBusDriver({ brokers: config.kafkaBrokers, clientId, logger, kafkaLogLevel: 'error' }),
+    new KafkaBusDriver({
+      brokers: config.kafkaBrokers,
+      clientId,
+      logger,
+      kafkaLogLevel: 'error',
+      client: kafkaClientOptions(config),
+    }),
     { logger },
   );
 }

@@ -8,6 +8,7 @@ import {
   KafkaBusDriver,
   KeelBusTransport,
 } from '@keel/bus';
+import { kafkaClientOptions } from '@keel/service-runtime';
 import { openDataSource, OutboxRelay } from '@keel/persistence';
 import { createLogger, instrumentRepository, type Logger, NestLogger } from '@keel/telemetry';
 import type { DataSource } from 'typeorm';
@@ -51,7 +52,12 @@ export async function startChainGateway(
     config.busDriver === 'in-process'
       ? new EventBus(new InProcessBusDriver(overrides.broker ?? new InProcessBroker()), { logger })
       : new EventBus(
-          new KafkaBusDriver({ brokers: config.kafkaBrokers, clientId: SERVICE_NAME, logger }),
+          new KafkaBusDriver({
+            brokers: config.kafkaBrokers,
+            clientId: SERVICE_NAME,
+            logger,
+            client: kafkaClientOptions(config),
+          }),
           { logger },
         );
   const chain = instrumentRepository(new ChainRepository(config.rpcUrls, logger), 'gateway-chain');

@@ -9,6 +9,7 @@ import {
   KeelBusTransport,
 } from '@keel/bus';
 import { ProblemFilter } from '@keel/http-problem';
+import { kafkaClientOptions } from '@keel/service-runtime';
 import { openDataSource } from '@keel/persistence';
 import { createLogger, instrumentRepository, type Logger, NestLogger } from '@keel/telemetry';
 import type { DataSource } from 'typeorm';
@@ -84,7 +85,12 @@ export async function startIndexer(
             logger,
           })
         : new EventBus(
-            new KafkaBusDriver({ brokers: config.kafkaBrokers, clientId: SERVICE_NAME, logger }),
+            new KafkaBusDriver({
+              brokers: config.kafkaBrokers,
+              clientId: SERVICE_NAME,
+              logger,
+              client: kafkaClientOptions(config),
+            }),
             { logger },
           );
     app.connectMicroservice({ strategy: new KeelBusTransport({ bus, group: SERVICE_NAME }) });

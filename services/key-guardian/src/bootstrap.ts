@@ -8,6 +8,7 @@ import {
   KafkaBusDriver,
   KeelBusTransport,
 } from '@keel/bus';
+import { kafkaClientOptions } from '@keel/service-runtime';
 import { openDataSource, OutboxRelay } from '@keel/persistence';
 import { internalTokenMiddleware, ProblemFilter } from '@keel/http-problem';
 import { createLogger, instrumentRepository, type Logger, NestLogger } from '@keel/telemetry';
@@ -62,7 +63,12 @@ export async function startKeyGuardian(
     config.busDriver === 'in-process'
       ? new EventBus(new InProcessBusDriver(overrides.broker ?? new InProcessBroker()), { logger })
       : new EventBus(
-          new KafkaBusDriver({ brokers: config.kafkaBrokers, clientId: SERVICE_NAME, logger }),
+          new KafkaBusDriver({
+            brokers: config.kafkaBrokers,
+            clientId: SERVICE_NAME,
+            logger,
+            client: kafkaClientOptions(config),
+          }),
           { logger },
         );
   const relay = new OutboxRelay({ dataSource, publisher: bus, logger });

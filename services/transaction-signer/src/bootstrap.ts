@@ -9,6 +9,7 @@ import {
   KeelBusTransport,
 } from '@keel/bus';
 import { defaultFeePolicy } from '@keel/chain';
+import { kafkaClientOptions } from '@keel/service-runtime';
 import { openDataSource, OutboxRelay } from '@keel/persistence';
 import { createLogger, instrumentRepository, type Logger, NestLogger } from '@keel/telemetry';
 import type { DataSource } from 'typeorm';
@@ -56,7 +57,12 @@ export async function startTransactionSigner(
     config.busDriver === 'in-process'
       ? new EventBus(new InProcessBusDriver(overrides.broker ?? new InProcessBroker()), { logger })
       : new EventBus(
-          new KafkaBusDriver({ brokers: config.kafkaBrokers, clientId: SERVICE_NAME, logger }),
+          new KafkaBusDriver({
+            brokers: config.kafkaBrokers,
+            clientId: SERVICE_NAME,
+            logger,
+            client: kafkaClientOptions(config),
+          }),
           { logger },
         );
   const chain = instrumentRepository(
