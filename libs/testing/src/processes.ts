@@ -145,8 +145,27 @@ export function spawnManaged(
   return handle;
 }
 
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
+/** Ports this process has handed out: a child may not have bound its port yet when the next is asked for. */
+const handedOut = new Set<number>();
+
+/**
+ * A free TCP port on 127.0.0.1, never one this process handed out before: the OS may give a
+ * port that was just closed again to the next `listen(0)`, and a service started a moment ago
+ * may not listen on its port yet. Two services of one e2e stack on one port would answer each
+ * other's requests (the likely cause of a 404 from an e2e stack's key-guardian, seen once).
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const port = await osFreePort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('could not allocate a port not handed out before (100 attempts)');
+}
+
+function osFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
