@@ -618,6 +618,10 @@ describe('transaction-signer', () => {
     await waitUntil('no-op mined', async () => (await pool.minedNonce(w)) === 1, {
       timeoutMs: 60_000,
     });
+    // The nonce went to the no-op: the bytes reported INVALID were never sent again.
+    expect(await rpc('eth_getTransactionReceipt', [signed!.hash])).toBeNull();
+    // The abandoned reservation became the no-op fill of its nonce.
+    expect((await reservationsOf(op)).map((r) => r.state)).toEqual(['filled']);
   });
 
   it('an operation that ended DEAD_LETTER while signing: its nonce becomes a no-op and a signature settled later is ignored', async () => {

@@ -24,7 +24,7 @@ export class ReceiptHandler {
       if (reconcile) {
         setImmediate(() => {
           this.reconcile
-            .executeAll()
+            .execute(reconcile)
             .catch((err: unknown) =>
               this.logger.warn({ err: (err as Error).message }, 'reconcile after drop failed'),
             );

@@ -4,7 +4,7 @@ import type { Logger } from '@keel/telemetry';
 import type { Hash } from 'viem';
 import type { EntityManager } from 'typeorm';
 import { failedResult } from '../../lane-signing';
-import type { NonceLaneRepository } from '../../nonce-lane.repository';
+import type { LaneKey, NonceLaneRepository } from '../../nonce-lane.repository';
 
 /** Follows a reservation through broadcast and receipts (from chain-gateway). */
 export class TrackTransactionUseCase {
@@ -28,28 +28,34 @@ export class TrackTransactionUseCase {
    * transaction: reconciliation re-signs the step on a new nonce). Bytes no node can ever
    * take (INVALID_TRANSACTION) end the step: the reservation is abandoned (its nonce is
    * filled with a no-op by reconciliation) and the operation fails, since no signed bytes
-   * of it can be mined.
+   * of it can be mined. The lane is named, not found by its live reservations: an abandoned
+   * reservation is not live, and it may have been the lane's only one.
    */
   async receipt(
     tx: { manager: EntityManager; outbox: TransactionOutbox },
     p: PayloadOf<'keel.receipt.v1'>,
-  ): Promise<{ reconcile: boolean }> {
+  ): Promise<{ reconcile: LaneKey | null }> {
     const manager = tx.manager;
     const r = await this.lanes.findByHash(manager, p.chainId, p.hash as Hash);
-    if (!r) return { reconcile: false };
+    if (!r) return { reconcile: null };
+    const lane: LaneKey = {
+      organizationId: r.organizationId,
+      signer: r.signer,
+      chainId: r.chainId,
+    };
     const ours = r.txHash?.toLowerCase() === p.hash.toLowerCase();
     switch (p.status) {
       case 'success':
       case 'reverted':
         if (ours)
           await this.lanes.update(manager, r.id, { state: r.kind === 'noop' ? 'filled' : 'mined' });
-        return { reconcile: false };
+        return { reconcile: null };
       case 'reorged':
         if (ours && r.state === 'mined')
           await this.lanes.update(manager, r.id, { state: 'broadcast' });
-        return { reconcile: false };
+        return { reconcile: null };
       case 'refused':
-        return { reconcile: true };
+        return { reconcile: lane };
       case 'dropped':
         if (
           ours &&
@@ -57,6 +63,9 @@ export class TrackTransactionUseCase {
           p.error?.code === 'INVALID_TRANSACTION' &&
           (r.state === 'signed' || r.state === 'broadcast')
         ) {
+          // The lane lock holds the reconciliation this receipt starts until the abandonment
+          // commits; before, it could see the row still `broadcast` and send its bytes again.
+          await this.lanes.lockLane(manager, lane);
           await this.lanes.update(manager, r.id, {
             state: 'abandoned',
             lastError: `INVALID_TRANSACTION: ${p.error.message}`.slice(0, 500),
@@ -75,7 +84,7 @@ export class TrackTransactionUseCase {
           { operationId: r.operationId, nonce: r.nonce, hash: p.hash, code: p.error?.code },
           'transaction dropped; reconciling its lane',
         );
-        return { reconcile: true };
+        return { reconcile: lane };
     }
   }
 }
