@@ -1,16 +1,13 @@
 import { z } from 'zod';
+import {
+  addressSchema as address,
+  positiveUintSchema as positiveUint,
+  uintSchema as uint,
+} from './param-primitives';
 
 // Params of the airdrop operations (issue 19): the calls services/airdrop turns an airdrop
 // into. Kept apart from the token operations; `operationParamSchemas` joins them.
 
-const address = z
-  .string()
-  .regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address');
-const uint = z
-  .string()
-  .regex(/^(0|[1-9][0-9]{0,77})$/, 'must be a non-negative integer, as a decimal string')
-  .refine((v) => BigInt(v) < 2n ** 256n, 'must fit in uint256');
-const positiveUint = uint.refine((v) => v !== '0', 'must be greater than 0');
 const hash32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'must be a 0x-prefixed 32-byte hash');
 /** A Merkle proof of OpenZeppelin's StandardMerkleTree (depth 64 covers any list). */
 const proof = z.array(hash32).max(64);

@@ -1,16 +1,9 @@
 import { z } from 'zod';
+import { addressSchema as address, positiveUintSchema as positiveUint } from './param-primitives';
 
 // Params of the system, identity, claim and issuance operations (issue 8). Kept
 // apart from the token operations; `operationParamSchemas` joins both.
 
-const address = z
-  .string()
-  .regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address');
-const uint = z
-  .string()
-  .regex(/^(0|[1-9][0-9]{0,77})$/, 'must be a non-negative integer, as a decimal string')
-  .refine((v) => BigInt(v) < 2n ** 256n, 'must fit in uint256');
-const positiveUint = uint.refine((v) => v !== '0', 'must be greater than 0');
 /** ISO 3166-1 numeric country code (e.g. 840 United States, 276 Germany). */
 export const countrySchema = z.number().int().min(1).max(999);
 /** A claim topic id (e.g. 1 = KYC). */

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { airdropParamSchemas } from './airdrop-types';
 import { issuanceParamSchemas } from './issuance-types';
+import { addressSchema } from './param-primitives';
+
+export { addressSchema };
 
 // Amounts are decimal strings of base units: uint256 does not fit a JSON number.
-export const addressSchema = z
-  .string()
-  .regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address');
 export const amountSchema = z
   .string()
   .regex(
