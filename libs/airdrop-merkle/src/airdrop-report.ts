@@ -10,7 +10,10 @@ export interface RawRecipient {
 export type RecipientIssueCode =
   'BAD_ADDRESS' | 'DUPLICATE' | 'ZERO_AMOUNT' | 'NEGATIVE_AMOUNT' | 'BAD_AMOUNT' | 'BAD_ROW';
 
-/** Why a row cannot be a leaf; `row` is 1-based (the CSV line, or the JSON item position). */
+/**
+ * Why a row cannot be a leaf; `row` is the 1-based position among the data rows (a CSV's
+ * header and blank lines are not counted, so it is not the CSV line number), or the JSON item's.
+ */
 export interface RecipientIssue {
   readonly row: number;
   readonly code: RecipientIssueCode;
