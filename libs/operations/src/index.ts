@@ -1,6 +1,7 @@
 export * from './operation-types';
 export * from './issuance-types';
 export * from './airdrop-types';
+export * from './claim-expression';
 export * from './permissions';
 export * from './problem';
 export * from './operation-view';

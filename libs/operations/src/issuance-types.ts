@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ClaimExpressionError, compileClaimExpression } from './claim-expression';
 import { addressSchema as address, positiveUintSchema as positiveUint } from './param-primitives';
 
 // Params of the system, identity, claim and issuance operations (issue 8). Kept
@@ -42,6 +43,23 @@ export const moduleParamSchemas = {
   'address-allow-list': z.strictObject({ addresses: z.array(address).min(1).max(500) }),
   'address-block-list': z.strictObject({ addresses: z.array(address).min(1).max(500) }),
   'transfer-approval': z.strictObject({}),
+  'identity-claim-expression': z.strictObject({
+    expression: z
+      .string()
+      .min(1)
+      .max(1000)
+      .superRefine((source, ctx) => {
+        try {
+          compileClaimExpression(source);
+        } catch (err) {
+          if (!(err instanceof ClaimExpressionError)) throw err;
+          ctx.addIssue({ code: 'custom', message: err.message });
+        }
+      })
+      .describe(
+        'Claim topics the recipient must hold, e.g. "1 AND (7 OR 9) AND NOT 13": topic ids with AND, OR, NOT and parentheses (at most 32 nodes)',
+      ),
+  }),
 } as const;
 export type ComplianceModuleType = keyof typeof moduleParamSchemas;
 export const complianceModuleTypes = Object.keys(moduleParamSchemas) as ComplianceModuleType[];

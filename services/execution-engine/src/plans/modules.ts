@@ -3,13 +3,18 @@ import {
   AddressBlockListModuleAbi,
   CountryAllowListModuleAbi,
   CountryBlockListModuleAbi,
+  IdentityClaimExpressionModuleAbi,
   MaxBalanceModuleAbi,
   MaxInvestorCountModuleAbi,
   SupplyLimitModuleAbi,
   TimeLockModuleAbi,
   TransferVolumeLimitModuleAbi,
 } from '@keel/abi';
-import type { ComplianceModuleConfig } from '@keel/operations';
+import {
+  claimExpressionNodeKinds,
+  compileClaimExpression,
+  type ComplianceModuleConfig,
+} from '@keel/operations';
 import { encodeFunctionData, getAddress, type Hex } from 'viem';
 
 /**
@@ -109,5 +114,18 @@ export function moduleConfigCalls(m: ComplianceModuleConfig): Hex[] {
       ];
     case 'transfer-approval':
       return [];
+    case 'identity-claim-expression':
+      return [
+        encodeFunctionData({
+          abi: IdentityClaimExpressionModuleAbi,
+          functionName: 'setExpression',
+          args: [
+            compileClaimExpression(m.params.expression).map((n) => ({
+              kind: claimExpressionNodeKinds[n.kind],
+              topic: BigInt(n.topic),
+            })),
+          ],
+        }),
+      ];
   }
 }

@@ -54,8 +54,8 @@ describe('system.bootstrap plan', () => {
       'deploy system identity registry',
       'bind the system identity registry to the identity storage',
     ]);
-    // 18 implementations (5 token kinds) + 5 factories + 10 modules + bootstrapper + bootstrap + 2 proxies + bind
-    expect(plan.steps).toHaveLength(38);
+    // 18 implementations (5 token kinds) + 5 factories + 11 modules + bootstrapper + bootstrap + 2 proxies + bind
+    expect(plan.steps).toHaveLength(39);
     // Each kind's factory is given that kind's token implementation.
     const boot = decodeFunctionData({
       abi: KeelSystemBootstrapAbi,
@@ -85,7 +85,7 @@ describe('system.bootstrap plan', () => {
     expect(
       plan.steps.some((s) => s.label.endsWith(' implementation') && !s.label.includes('factory')),
     ).toBe(false);
-    expect(plan.steps).toHaveLength(38 - 18);
+    expect(plan.steps).toHaveLength(39 - 18);
   });
 
   it('returns the recorded addresses with nothing to send once deployed', async () => {

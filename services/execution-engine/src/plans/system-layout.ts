@@ -38,6 +38,7 @@ import {
   SystemRegistryBytecode,
   TimeLockModuleBytecode,
   TransferApprovalModuleBytecode,
+  IdentityClaimExpressionModuleBytecode,
   TransferVolumeLimitModuleBytecode,
   TrustedIssuersRegistryBytecode,
 } from '@keel/abi';
@@ -123,6 +124,7 @@ export const moduleCode: Record<ComplianceModuleType, Hex> = {
   'address-allow-list': AddressAllowListModuleBytecode,
   'address-block-list': AddressBlockListModuleBytecode,
   'transfer-approval': TransferApprovalModuleBytecode,
+  'identity-claim-expression': IdentityClaimExpressionModuleBytecode,
 };
 
 export function create2Address(

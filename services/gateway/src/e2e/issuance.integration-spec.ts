@@ -196,6 +196,62 @@ describe('issuance over HTTP', () => {
     expect(await balanceOf(stack.alice.address)).toBe(10n);
   }, 600_000);
 
+  it('binds an identity claim expression through the API: the recipient must satisfy it', async () => {
+    const created = await completed('asset.create', {
+      kind: 'equity',
+      name: 'Keel Expression Equity',
+      symbol: 'KXE',
+      decimals: 0,
+      modules: [{ type: 'identity-claim-expression', params: { expression: `${KYC} AND NOT 13` } }],
+    });
+    const expressionAsset = created.result?.asset as Address;
+    await completed('token.mint', {
+      asset: expressionAsset,
+      to: stack.signerWallet,
+      amount: '100',
+    });
+    // Carol holds KYC (and is German: no country module binds here); Bob holds no claim.
+    await completed('token.transfer', {
+      asset: expressionAsset,
+      to: stack.carol.address,
+      amount: '7',
+    });
+    expect(
+      await stack.client.readContract({
+        address: expressionAsset,
+        abi: tokenAbi,
+        functionName: 'balanceOf',
+        args: [stack.carol.address],
+      }),
+    ).toBe(7n);
+    const denied = await run('token.transfer', {
+      asset: expressionAsset,
+      to: stack.bob.address,
+      amount: '7',
+    });
+    expect(denied.status).toBe('FAILED');
+    expect(denied.error).toMatchObject({ code: 'COMPLIANCE_REJECTED' });
+    expect(`${denied.error?.module} ${denied.error?.reason}`).toMatch(
+      /IdentityClaimExpression|ClaimExpressionNotSatisfied/,
+    );
+    expect(denied.transactions[0]?.hash ?? null).toBeNull();
+
+    const res = await post({
+      type: 'asset.create',
+      params: {
+        kind: 'equity',
+        name: 'Bad',
+        symbol: 'BAD',
+        decimals: 0,
+        modules: [{ type: 'identity-claim-expression', params: { expression: `${KYC} AND` } }],
+      },
+    });
+    expect(res.status).toBe(422);
+    expect(JSON.stringify(await res.json())).toContain(
+      'expected a claim topic, NOT or ( at the end',
+    );
+  }, 600_000);
+
   it('a claim that expires stops the next transfer', async () => {
     const now = Number((await stack.client.getBlock()).timestamp);
     await completed('claim.issue', {
