@@ -1,7 +1,7 @@
 // Keel lint policy. Module boundaries run on two tag axes:
 //   scope:<service>|scope:shared|scope:infra  — who may import whom
 //   type:app|feature|data|util|testing|runner — layering inside and across scopes
-// The constraints below are real: see libs/lint-fixtures for the proof that a
+// The constraints below are real: see infra/lint-fixtures for the proof that a
 // forbidden import fails.
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
