@@ -99,22 +99,19 @@ export function compileClaimExpression(source: string): ClaimExpressionNode[] {
       out.push({ kind: 'TOPIC', topic });
     } else expected('a claim topic, NOT or (');
   };
-  const term = (depth: number): void => {
-    factor(depth);
-    while (peek()?.text === 'AND') {
-      i += 1;
-      factor(depth);
-      out.push({ kind: 'AND', topic: 0 });
-    }
-  };
-  const expr = (depth: number): void => {
-    term(depth);
-    while (peek()?.text === 'OR') {
-      i += 1;
-      term(depth);
-      out.push({ kind: 'OR', topic: 0 });
-    }
-  };
+  /** `operand (op operand)*`, each op pushed after its right operand: left-associative postfix. */
+  const chain =
+    (op: 'AND' | 'OR', operand: (depth: number) => void) =>
+    (depth: number): void => {
+      operand(depth);
+      while (peek()?.text === op) {
+        i += 1;
+        operand(depth);
+        out.push({ kind: op, topic: 0 });
+      }
+    };
+  const term = chain('AND', factor);
+  const expr = chain('OR', term);
   expr(0);
   if (i < tokens.length) expected('AND, OR or the end');
   if (out.length > MAX_CLAIM_EXPRESSION_NODES)

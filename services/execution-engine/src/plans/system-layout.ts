@@ -16,6 +16,7 @@ import {
   GlobalComplianceBytecode,
   IdentityFactoryBytecode,
   IdentityRegistryAbi,
+  IdentityClaimExpressionModuleBytecode,
   IdentityRegistryBytecode,
   IdentityRegistryStorageBytecode,
   KeelAccessManagerBytecode,
@@ -38,7 +39,6 @@ import {
   SystemRegistryBytecode,
   TimeLockModuleBytecode,
   TransferApprovalModuleBytecode,
-  IdentityClaimExpressionModuleBytecode,
   TransferVolumeLimitModuleBytecode,
   TrustedIssuersRegistryBytecode,
 } from '@keel/abi';

@@ -49,14 +49,15 @@ describe('issuance over HTTP', () => {
     });
     return ((await res.json()) as { items: unknown[] }).items.length;
   };
-  const balanceOf = (who: Address) =>
+  const balanceOf = (who: Address, of: Address = asset) =>
     stack.client.readContract({
-      address: asset,
+      address: of,
       abi: tokenAbi,
       functionName: 'balanceOf',
       args: [who],
     });
-  const transfer = (to: Address, amount = '10') => run('token.transfer', { asset, to, amount });
+  const transfer = (to: Address, amount = '10', of: Address = asset) =>
+    run('token.transfer', { asset: of, to, amount });
 
   beforeAll(async () => {
     stack = await startE2eStack({ prefix: 'issuance', env: SPEC_POLLING });
@@ -216,19 +217,8 @@ describe('issuance over HTTP', () => {
       to: stack.carol.address,
       amount: '7',
     });
-    expect(
-      await stack.client.readContract({
-        address: expressionAsset,
-        abi: tokenAbi,
-        functionName: 'balanceOf',
-        args: [stack.carol.address],
-      }),
-    ).toBe(7n);
-    const denied = await run('token.transfer', {
-      asset: expressionAsset,
-      to: stack.bob.address,
-      amount: '7',
-    });
+    expect(await balanceOf(stack.carol.address, expressionAsset)).toBe(7n);
+    const denied = await transfer(stack.bob.address, '7', expressionAsset);
     expect(denied.status).toBe('FAILED');
     expect(denied.error).toMatchObject({ code: 'COMPLIANCE_REJECTED' });
     expect(`${denied.error?.module} ${denied.error?.reason}`).toMatch(
