@@ -1,4 +1,5 @@
 export * from './bus';
+export type { BatchParticipant, BatchRecord, DeliveryBatch } from './consumption';
 export * from './dead-letters';
 export * from './driver';
 export * from './errors';

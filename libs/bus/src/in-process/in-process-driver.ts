@@ -1,10 +1,12 @@
-import type {
-  BusDriver,
-  ConsumeOptions,
-  DeliveryControls,
-  DriverConsumer,
-  OutgoingRecord,
-  RawMessage,
+import {
+  type BatchLimits,
+  type BusDriver,
+  type ConsumeOptions,
+  defaultBatchLimits,
+  type DeliveryControls,
+  type DriverConsumer,
+  type OutgoingRecord,
+  type RawMessage,
 } from '../driver';
 
 /** A wake-up signal: waiters resolve on the next notify(). */
@@ -23,7 +25,9 @@ class Signal {
 interface Member {
   readonly id: number;
   readonly topics: ReadonlySet<string>;
-  readonly handle: ConsumeOptions['handle'];
+  /** Hands over the messages of one call: one by one, or a batch with `handleBatch`. */
+  readonly deliver: (messages: readonly RawMessage[], controls: DeliveryControls) => Promise<void>;
+  readonly limits: BatchLimits | undefined;
   active: boolean;
   crashed: boolean;
   /** Resolves when the member crashes, so its partitions stop waiting on it. */
@@ -49,6 +53,32 @@ function hashKey(key: string): number {
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
+}
+
+/**
+ * The messages of the next delivery from `offset`: one without limits, else the run of
+ * messages up to the first repeated key (one message per key per batch), within the limits.
+ */
+function nextBatch(
+  log: readonly RawMessage[],
+  offset: number,
+  limits: BatchLimits | undefined,
+): RawMessage[] {
+  const first = log[offset];
+  if (!first) return [];
+  if (!limits) return [first];
+  const batch: RawMessage[] = [];
+  const keys = new Set<string | null>();
+  let bytes = 0;
+  for (let i = offset; i < log.length && batch.length < limits.maxRecords; i++) {
+    const m = log[i]!;
+    const length = m.value?.length ?? 0;
+    if (keys.has(m.key) || (batch.length > 0 && bytes + length > limits.maxBytes)) break;
+    keys.add(m.key);
+    bytes += length;
+    batch.push(m);
+  }
+  return batch;
 }
 
 const tp = (topic: string, partition: number) => `${topic}\u0000${partition}`;
@@ -122,7 +152,9 @@ export class InProcessBroker {
     const member: Member = {
       id: this.nextMemberId++,
       topics: new Set(options.topics),
-      handle: options.handle,
+      deliver:
+        options.handleBatch ?? ((messages, controls) => options.handle(messages[0]!, controls)),
+      limits: options.handleBatch ? { ...defaultBatchLimits, ...options.batch } : undefined,
       active: true,
       crashed: false,
       crashSignal,
@@ -180,20 +212,20 @@ export class InProcessBroker {
       const log = this.log(topic)[partition]!;
       const offset = group.committed.get(key) ?? 0;
       const owner = group.assignment.get(key);
-      const message = log[offset];
-      if (!owner || !message) {
+      const messages = owner ? nextBatch(log, offset, owner.limits) : [];
+      if (!owner || messages.length === 0) {
         await this.signal.wait();
         continue;
       }
       const controls: DeliveryControls = { heartbeat: () => Promise.resolve() };
-      const done = owner.handle(message, controls);
+      const done = owner.deliver(messages, controls);
       group.inFlight.set(key, { member: owner, done });
       try {
         await Promise.race([done, owner.crashSignal]);
         failures = 0;
         // A crashed member never commits (its process is gone): the message is
         // redelivered to the member that takes the partition over.
-        if (!owner.crashed) group.committed.set(key, offset + 1);
+        if (!owner.crashed) group.committed.set(key, offset + messages.length);
       } catch {
         failures++;
         await new Promise((r) => setTimeout(r, Math.min(1_000, 10 * 2 ** failures)));

@@ -9,8 +9,9 @@ runBusContract('kafka driver', async () => {
   const kafka: TestKafka = await startTestKafka();
   let n = 0;
   return {
-    newDriver: () =>
+    newDriver: (options = {}) =>
       new KafkaBusDriver({
+        ...options,
         brokers: kafka.brokers,
         clientId: `contract-${++n}`,
         sessionTimeoutMs: 6_000,

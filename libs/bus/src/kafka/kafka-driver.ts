@@ -9,12 +9,15 @@ import {
   type Producer,
   Partitioners,
 } from 'kafkajs';
-import type {
-  BusDriver,
-  ConsumeOptions,
-  DriverConsumer,
-  OutgoingRecord,
-  RawMessage,
+import {
+  type BatchLimits,
+  type BusDriver,
+  type ConsumeOptions,
+  cutBatches,
+  defaultBatchLimits,
+  type DriverConsumer,
+  type OutgoingRecord,
+  type RawMessage,
 } from '../driver';
 import { type BusLogger, silentLogger } from '../logger';
 import { fixIdleRequestQueueLoop } from './kafkajs-request-queue';
@@ -57,6 +60,12 @@ export interface KafkaDriverOptions {
    * the full time, so this adds latency there. Default 100.
    */
   readonly fetchMaxWaitMs?: number;
+  /**
+   * Batches handed to a consumer that takes them (`handleBatch`; `EventBus` does): records,
+   * bytes and fetch wait, defaults in `defaultBatchLimits` (100 records, 1 MiB, 0 ms).
+   * A consumer's own `batch` overrides these.
+   */
+  readonly batch?: Partial<BatchLimits>;
   /**
    * The idempotent producer (default true): acks=all, and the broker drops the
    * duplicates of its own retries. A cluster that cannot run it is detected and
@@ -301,14 +310,19 @@ export class KafkaBusDriver implements BusDriver {
     let current: Consumer | undefined;
     const flushers = new Map<Consumer, () => Promise<void>>();
 
+    const limits: BatchLimits = { ...defaultBatchLimits, ...this.options.batch, ...options.batch };
     const startMember = async (): Promise<Consumer> => {
       const consumer = this.kafka.consumer({
+        maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 100,
+        // A batch wait holds the fetch until a batch's worth of bytes arrived or it expired.
+        ...(options.handleBatch && limits.maxWaitMs > 0
+          ? { minBytes: limits.maxBytes, maxWaitTimeInMs: limits.maxWaitMs }
+          : {}),
         groupId: options.group,
         sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
         heartbeatInterval: this.options.heartbeatIntervalMs ?? 1_000,
         rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 10_000,
         allowAutoTopicCreation: true,
-        maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 100,
         retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 5_000 },
       });
       consumer.on(consumer.events.GROUP_JOIN, (e) => {
@@ -382,6 +396,35 @@ export class KafkaBusDriver implements BusDriver {
           const handled = new Set<string>();
           let failure: { err: unknown } | undefined;
           const canGoOn = () => !failure && payload.isRunning() && !payload.isStale();
+          const handleBatch = options.handleBatch;
+          // Batches: round r holds the r-th message of every key (a key's messages stay in
+          // order, one per batch), cut within the limits into at most keysConcurrently
+          // batches that run at once; the next round starts when this one is done.
+          const runRounds = async (batchHandler: NonNullable<typeof handleBatch>) => {
+            for (let r = 0; canGoOn(); r++) {
+              const round = queue
+                .flatMap((list) => (list.length > r ? [list[r]!] : []))
+                .sort((a, b) => (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1));
+              if (round.length === 0) return;
+              await Promise.all(
+                cutBatches(round, limits, keysConcurrently).map(async (messages) => {
+                  await slots.acquire();
+                  try {
+                    if (!canGoOn()) return;
+                    await batchHandler(
+                      messages.map((m) => toRaw(topic, partition, m)),
+                      controls,
+                    );
+                    for (const m of messages) handled.add(m.offset);
+                  } catch (err) {
+                    failure ??= { err };
+                  } finally {
+                    slots.release();
+                  }
+                }),
+              );
+            }
+          };
           const worker = async (): Promise<void> => {
             for (let list = queue.shift(); list && canGoOn(); list = queue.shift()) {
               for (const message of list) {
@@ -400,9 +443,11 @@ export class KafkaBusDriver implements BusDriver {
               }
             }
           };
-          await Promise.all(
-            Array.from({ length: Math.min(keysConcurrently, queue.length) }, worker),
-          );
+          if (handleBatch) await runRounds(handleBatch);
+          else
+            await Promise.all(
+              Array.from({ length: Math.min(keysConcurrently, queue.length) }, worker),
+            );
           // Commit (and fetch on) from the first message not handled.
           let last: string | undefined;
           for (const message of batch.messages) {

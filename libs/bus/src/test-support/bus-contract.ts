@@ -8,6 +8,7 @@ import {
 } from '@keel/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus, type Subscription } from '../bus';
+import type { BatchParticipant } from '../consumption';
 import { listDeadLetters, replayDeadLetters } from '../dead-letters';
 import type { BusDriver } from '../driver';
 import { NonRetryableError, RetryableError } from '../errors';
@@ -15,8 +16,11 @@ import { Headers } from '../headers';
 
 /** What a driver under contract test must provide. */
 export interface BusContractTarget {
-  /** A new driver, as if in a separate process (shares the cluster/broker). */
-  newDriver(): BusDriver;
+  /**
+   * A new driver, as if in a separate process (shares the cluster/broker). `keysConsumedConcurrently`
+   * (Kafka: how many batches a fetch is cut into) where the driver has it.
+   */
+  newDriver(options?: { keysConsumedConcurrently?: number }): BusDriver;
   /** Upper bound for a group to (re)balance and deliver, per driver. */
   readonly settleMs: number;
   teardown(): Promise<void>;
@@ -68,8 +72,8 @@ export function runBusContract(name: string, setup: () => Promise<BusContractTar
   describe(`bus contract: ${name}`, () => {
     let target: BusContractTarget;
     const buses: EventBus[] = [];
-    const bus = (): EventBus => {
-      const b = new EventBus(target.newDriver());
+    const bus = (options?: { keysConsumedConcurrently?: number }): EventBus => {
+      const b = new EventBus(target.newDriver(options));
       buses.push(b);
       return b;
     };
@@ -246,6 +250,67 @@ export function runBusContract(name: string, setup: () => Promise<BusContractTar
       expect(letters[1]!.eventId).toBe(bad.id);
       await sub.stop();
       await driver.close();
+    });
+
+    it('hands records over in batches: one participant finish per batch with the records that succeeded; a failed one goes on alone', async () => {
+      const run = randomUUID();
+      // On the topic before the group joins, so fetches carry several records per partition.
+      const sent: KeelEvent<typeof ACCEPTED>[] = [];
+      const producer = bus();
+      for (let i = 0; i < 30; i++)
+        sent.push(
+          await producer.publish(ACCEPTED, acceptedPayload(`${run}-${i}`), {
+            organizationId: ORG,
+            correlationId: `${run}-${i}`,
+          }),
+        );
+      const failing = sent[7]!;
+      const calls: { id: string; attempt: number; batch: number | undefined }[] = [];
+      const finished: (readonly string[])[] = [];
+      const owner = {};
+      const participant = (): BatchParticipant => ({
+        finish: async (succeeded) => {
+          finished.push([...succeeded]);
+          await Promise.resolve();
+        },
+        abandon: () => Promise.resolve(),
+      });
+      const sub = await bus({ keysConsumedConcurrently: 1 }).subscribe({
+        group: group('batch'),
+        retry: { initialDelayMs: 20, maxDelayMs: 100, maxAttempts: 5 },
+        handlers: {
+          [ACCEPTED]: async (e, ctx) => {
+            if (!e.correlationId.startsWith(run)) return;
+            calls.push({ id: e.id, attempt: ctx.attempt, batch: ctx.batch?.records.length });
+            ctx.batch?.join(owner, participant);
+            await Promise.resolve();
+            if (e.id === failing.id && ctx.attempt === 1) throw new RetryableError('not yet');
+          },
+        },
+      });
+      await sub.ready;
+      await waitFor(
+        'every record handled',
+        () =>
+          sent.every((e) => calls.some((c) => c.id === e.id && (e !== failing || c.attempt === 2))),
+        target.settleMs,
+      );
+      await sub.stop();
+      const sizes = calls.map((c) => c.batch ?? 1);
+      expect(Math.max(...sizes)).toBeGreaterThan(1);
+      // Every other record once, inside a batch; the failed one again alone, attempt 2.
+      for (const e of sent.filter((x) => x !== failing))
+        expect(calls.filter((c) => c.id === e.id)).toHaveLength(1);
+      const failed = calls.filter((c) => c.id === failing.id);
+      expect(failed.map((c) => c.attempt)).toEqual([1, 2]);
+      expect(failed[1]!.batch).toBeUndefined();
+      // The participants finished with exactly the records whose handler succeeded in the batch.
+      const succeeded = finished.flat();
+      expect(succeeded).not.toContain(failing.id);
+      const inBatches = sent.filter((e) =>
+        calls.some((c) => c.id === e.id && c.batch !== undefined),
+      );
+      for (const e of inBatches.filter((x) => x !== failing)) expect(succeeded).toContain(e.id);
     });
 
     it('retries a retryable failure with backoff, then succeeds (acked only after success)', async () => {
