@@ -82,7 +82,7 @@ function assertInTransaction(manager: EntityManager): void {
 const OUTBOX_WRITTEN = 'keelOutboxWritten';
 const OUTBOX_PENDING = 'keelOutboxPending';
 
-type PendingEvent = { topic: TopicName; event: KeelEvent<TopicName> };
+export type PendingEvent = { topic: TopicName; event: KeelEvent<TopicName> };
 
 function markOutboxWritten(runner: QueryRunner): void {
   (runner.data as Record<string, unknown>)[OUTBOX_WRITTEN] = true;
@@ -97,12 +97,21 @@ export function takeOutboxWritten(runner: QueryRunner | undefined): boolean {
   return written;
 }
 
-function takePending(runner: QueryRunner | undefined): PendingEvent[] {
+/** Takes the events published in this runner's transaction since the last flush (they are not written). */
+export function takePending(runner: QueryRunner | undefined): PendingEvent[] {
   if (!runner) return [];
   const data = runner.data as Record<string, unknown>;
   const pending = (data[OUTBOX_PENDING] as PendingEvent[] | undefined) ?? [];
   delete data[OUTBOX_PENDING];
   return pending;
+}
+
+/** Adds events to this runner's transaction, to be written with the next flush or its COMMIT. */
+export function restorePending(runner: QueryRunner, events: readonly PendingEvent[]): void {
+  if (events.length === 0) return;
+  flushOnCommit(runner.connection);
+  const data = runner.data as Record<string, unknown>;
+  ((data[OUTBOX_PENDING] ??= []) as PendingEvent[]).push(...events);
 }
 
 /** Writes the events published in this transaction so far (one statement); a no-op without any. */

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { EventBus, KafkaBusDriver, type Subscription } from '@keel/bus';
-import { createEvent, type KeelEvent } from '@keel/events';
+import {
+  EventBus,
+  KafkaBusDriver,
+  listDeadLetters,
+  NonRetryableError,
+  type Subscription,
+} from '@keel/bus';
+import { createEvent, type KeelEvent, workTopicSizing } from '@keel/events';
 import {
   createTestDatabase,
   type TestKafka,
@@ -9,12 +15,13 @@ import {
   startProcess,
   type TestDatabaseHandle,
 } from '@keel/testing';
+import { Partitioners } from 'kafkajs';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDataSource, openDataSource, SynchronizeRefusedError } from './data-source';
 import { closeWith, inlineStatement } from './fused-statements';
-import { withInbox } from './inbox';
+import { inboxContains, withInbox } from './inbox';
 import { enqueueEvents, OutboxOutsideTransactionError, TransactionOutbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
 import {
@@ -53,7 +60,33 @@ async function waitFor(
   }
 }
 
-describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka mock cluster', () => {
+/** The partition the producer puts a key on (kafkajs' default partitioner, Java's murmur2). */
+const partitionOf = (() => {
+  const partitioner = Partitioners.DefaultPartitioner();
+  const partitionMetadata = Array.from({ length: workTopicSizing.partitions }, (_, i) => ({
+    partitionId: i,
+    leader: 0,
+    partitionErrorCode: 0,
+    replicas: [0],
+    isr: [0],
+  }));
+  return (key: string): number =>
+    partitioner({ topic: TOPIC, partitionMetadata, message: { key, value: null } });
+})();
+
+/** `n` operation ids (the topic's key) that all land on one partition of TOPIC. */
+function opsOnOnePartition(n: number, prefix: string): { ops: string[]; partition: number } {
+  const ops: string[] = [];
+  let partition: number | undefined;
+  while (ops.length < n) {
+    const op = `${prefix}-${randomUUID().slice(0, 8)}`;
+    partition ??= partitionOf(op);
+    if (partitionOf(op) === partition) ops.push(op);
+  }
+  return { ops, partition: partition! };
+}
+
+describe('persistence: outbox, relay and inbox against PostgreSQL and Kafka', () => {
   let db: TestDatabaseHandle;
   let kafka: TestKafka;
   let ds: DataSource;
@@ -104,6 +137,15 @@ describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka 
     }
     return out;
   };
+
+  /** Of these events, how many the relay has not sent yet. */
+  const unsent = async (events: readonly KeelEvent<typeof TOPIC>[]) =>
+    (
+      await ds.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM keel_outbox WHERE event_id = ANY($1::uuid[]) AND sent_at IS NULL`,
+        [events.map((e) => e.id)],
+      )
+    )[0]!.n;
 
   const effectsOf = async (eventIds: readonly string[], consumerPrefix: string) =>
     await ds.query<{ event_id: string; n: number }[]>(
@@ -487,19 +529,28 @@ describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka 
     expect(await left()).toEqual([recent[1]![0]!.event_id]);
   });
 
-  it('consumer SIGKILLed after its DB commit and before its offset commit: the redelivery changes nothing', async () => {
+  it('consumer SIGKILLed after its batch commit and before its offset commit: the redelivery changes nothing', async () => {
     const group = `g-crash-consumer-${randomUUID().slice(0, 6)}`;
-    const ops = Array.from({ length: 6 }, (_, i) => `op-cc-${i}-${randomUUID().slice(0, 6)}`);
+    // 24 operations on one partition, all on the topic before the consumer joins: its first
+    // fetch carries them together, so batches of more than one record are in flight at the kill.
+    const { ops } = opsOnOnePartition(24, 'op-cc');
     const events = await writeEvents(ops);
-    const victim = events[2]!;
+    const relay = startRelay('relay-cc');
+    await waitFor('the events on the topic', async () => (await unsent(events)) === 0);
+    await relay.stop();
+    const victim = events[10]!;
     const first = spawn(
       CONSUMER,
       { KEEL_CONSUMER_NAME: 'cc-1', KEEL_GROUP: group, KEEL_PAUSE_AFTER_COMMIT: victim.id },
       'consumer-1',
     );
-    await first.waitForOutput(/READY cc-1/, 60_000);
-    startRelay('relay-cc');
-    await first.waitForOutput(new RegExp(`COMMITTED ${victim.id}`), 60_000);
+    const committed = await first.waitForOutput(
+      new RegExp(`COMMITTED ${victim.id} IN A BATCH OF (\\d+)`),
+      60_000,
+    );
+    const batchSize = Number(committed[1]);
+    console.info(`the victim's batch at the kill: ${batchSize} records`);
+    expect(batchSize).toBeGreaterThan(1);
     expect(await effectsOf([victim.id], 'cc-')).toEqual([{ event_id: victim.id, n: 1 }]);
     first.kill('SIGKILL');
     await first.exited;
@@ -531,6 +582,106 @@ describe('persistence: outbox, relay and inbox against PostgreSQL and the Kafka 
     );
     expect(caused).toHaveLength(events.length);
     expect(caused.every((c) => c.n === 1)).toBe(true);
+  });
+
+  it('a poison record inside a batch of 50 is dead-lettered alone with its reason; the other 49 commit once', async () => {
+    const group = `g-poison-${randomUUID().slice(0, 6)}`;
+    const { ops, partition } = opsOnOnePartition(50, 'op-po');
+    const driver = kafkaDriver('po-writer');
+    cleanups.push(() => driver.close());
+    // 49 events and, between them, one record that is not an event at all, all on one partition
+    // before the consumer joins.
+    const before = await writeEvents(ops.slice(0, 25));
+    const relay = startRelay('relay-po');
+    await waitFor('the first events on the topic', async () => (await unsent(before)) === 0);
+    await driver.send([{ topic: TOPIC, key: ops[25]!, value: '{"not": "an event"', headers: {} }]);
+    const after = await writeEvents(ops.slice(26));
+    await waitFor('the last events on the topic', async () => (await unsent(after)) === 0);
+    await relay.stop();
+    const events = [...before, ...after];
+    // One event's handler writes its effect, then refuses the event: a rejection, not retried.
+    const rejected = events[12]!;
+    const inner = effectHandler('po-');
+    // Per event of this test: its partition and how many of this test's events its batch held
+    // (the group reads the topic from the beginning: earlier tests' events come too).
+    const ours = new Set(events.map((e) => e.id));
+    const seen: { partition: number; batch: number }[] = [];
+    const bus = new EventBus(
+      new KafkaBusDriver({
+        brokers: kafka.brokers,
+        clientId: 'po-consumer',
+        // One batch per round: the whole fetch in one call (the default spreads it over 8).
+        keysConsumedConcurrently: 1,
+        sessionTimeoutMs: 6_000,
+        heartbeatIntervalMs: 500,
+        rebalanceTimeoutMs: 3_000,
+      }),
+    );
+    const handler = withInbox<typeof TOPIC>(ds, async (event, ctx) => {
+      await inner(event, ctx);
+      if (event.id === rejected.id) throw new NonRetryableError('seq 12 is refused by the test');
+    });
+    const sub = await bus.subscribe({
+      group,
+      // Room for the earlier tests' events on the partition too, so this test's 49 stay whole.
+      batch: { maxRecords: 1_000 },
+      handlers: {
+        [TOPIC]: async (event, ctx) => {
+          if (ours.has(event.id))
+            seen.push({
+              partition: ctx.partition,
+              batch: ctx.batch?.records.filter((r) => ours.has(r.eventId)).length ?? 1,
+            });
+          await handler(event, ctx);
+        },
+      },
+    });
+    cleanups.push(async () => {
+      await sub.stop();
+      await bus.close();
+    });
+    await sub.ready;
+
+    const good = events.filter((e) => e.id !== rejected.id);
+    await waitFor(
+      'the 48 good events',
+      async () =>
+        (
+          await effectsOf(
+            good.map((e) => e.id),
+            'po-',
+          )
+        ).length === good.length,
+    );
+    const letters = async () => await listDeadLetters(driver, TOPIC, { group });
+    await waitFor('both dead letters', async () => (await letters()).length === 2);
+    const largest = Math.max(...seen.map((s) => s.batch));
+    console.info(`batch sizes seen: ${[...new Set(seen.map((s) => s.batch))].join(', ')}`);
+    // The malformed record never reaches a handler: the batch holds the 49 events.
+    expect(largest).toBe(49);
+    expect(seen.every((s) => s.partition === partition)).toBe(true);
+
+    const effects = await effectsOf(
+      events.map((e) => e.id),
+      'po-',
+    );
+    // Each good event's effect once; the refused one's effect rolled back with its savepoint.
+    expect(effects).toHaveLength(48);
+    expect(effects.every((e) => e.n === 1)).toBe(true);
+    expect(await inboxContains(ds, group, rejected.id)).toBe(false);
+    const dead = (await letters()).sort(
+      (a, b) => Number(a.originalOffset) - Number(b.originalOffset),
+    );
+    expect(dead.map((d) => [d.reason, d.eventId ?? null])).toEqual([
+      ['rejected', rejected.id],
+      ['malformed', null],
+    ]);
+    expect(dead[0]!.error).toContain('seq 12 is refused by the test');
+    expect(dead[1]!.value).toBe('{"not": "an event"');
+    // The consumer went on past both: a later event is handled too.
+    const [later] = await writeEvents([`op-po-later-${randomUUID().slice(0, 6)}`]);
+    startRelay('relay-po-2');
+    await waitFor('a later event', async () => (await effectsOf([later!.id], 'po-')).length === 1);
   });
 
   it('relay SIGKILLed after publishing and before marking sent: the duplicate publish is absorbed by the inbox', async () => {

@@ -44,8 +44,14 @@ async function main(): Promise<void> {
         process.stdout.write(`DELIVERED ${event.id} p${ctx.partition}@${ctx.offset}\n`);
         await inbox(event, ctx);
         if (pauseAfter && event.id === pauseAfter) {
-          process.stdout.write(`COMMITTED ${event.id}\n`);
-          await new Promise<never>(() => undefined);
+          const size = ctx.batch?.records.length ?? 1;
+          const pause = async (): Promise<never> => {
+            process.stdout.write(`COMMITTED ${event.id} IN A BATCH OF ${size}\n`);
+            return new Promise<never>(() => undefined);
+          };
+          // In a batch, the database commit comes once every record of it was handled.
+          if (ctx.batch) ctx.batch.afterCommit(pause);
+          else await pause();
         }
       },
     },
