@@ -1,4 +1,6 @@
 import {
+  type BatchLimits,
+  defaultBatchLimits,
   EventBus,
   InProcessBroker,
   InProcessBusDriver,
@@ -49,8 +51,42 @@ export const busVariables = {
     sensitive: true,
     default: null,
   }),
+  busBatchMaxRecords: variable({
+    env: 'KEEL_BUS_BATCH_MAX_RECORDS',
+    schema: shapes.positiveInt(),
+    description:
+      'records of one partition a consumer handles in one batch (one database transaction); 1 turns batches off',
+    fix: 'Set KEEL_BUS_BATCH_MAX_RECORDS to a positive integer (default 100; bench/RESULTS.md has the measurements).',
+    default: defaultBatchLimits.maxRecords,
+  }),
+  busBatchMaxBytes: variable({
+    env: 'KEEL_BUS_BATCH_MAX_BYTES',
+    schema: shapes.positiveInt(),
+    description: 'bytes of record values in one batch (a larger record still goes alone)',
+    fix: 'Set KEEL_BUS_BATCH_MAX_BYTES to a positive integer (default 1048576).',
+    default: defaultBatchLimits.maxBytes,
+  }),
+  busBatchMaxWaitMs: variable({
+    env: 'KEEL_BUS_BATCH_MAX_WAIT_MS',
+    schema: shapes.nonNegativeInt(),
+    description:
+      'how long a fetch waits for a batch to fill (0: answer with what is there, no added latency)',
+    fix: 'Set KEEL_BUS_BATCH_MAX_WAIT_MS to a non-negative integer of milliseconds (default 0).',
+    default: defaultBatchLimits.maxWaitMs,
+  }),
 };
 export type BusConfig = ConfigOf<typeof busVariables>;
+
+/** The batch limits of every subscription of the service, from the bus variables. */
+export function busBatchLimits(
+  config: Pick<BusConfig, 'busBatchMaxRecords' | 'busBatchMaxBytes' | 'busBatchMaxWaitMs'>,
+): BatchLimits {
+  return {
+    maxRecords: config.busBatchMaxRecords,
+    maxBytes: config.busBatchMaxBytes,
+    maxWaitMs: config.busBatchMaxWaitMs,
+  };
+}
 
 /** TLS and SASL options of the Kafka client, from the bus variables (none when unset). */
 export function kafkaClientOptions(
@@ -121,6 +157,7 @@ export function createBus(
       logger,
       kafkaLogLevel: 'error',
       client: kafkaClientOptions(config),
+      batch: busBatchLimits(config),
     }),
     { logger },
   );

@@ -8,7 +8,7 @@ import {
   KafkaBusDriver,
   KeelBusTransport,
 } from '@keel/bus';
-import { kafkaClientOptions } from '@keel/service-runtime';
+import { busBatchLimits, kafkaClientOptions } from '@keel/service-runtime';
 import { openDataSource, OutboxRelay } from '@keel/persistence';
 import { createLogger, instrumentRepository, type Logger, NestLogger } from '@keel/telemetry';
 import type { DataSource } from 'typeorm';
@@ -57,6 +57,7 @@ export async function startChainGateway(
             clientId: SERVICE_NAME,
             logger,
             client: kafkaClientOptions(config),
+            batch: busBatchLimits(config),
           }),
           { logger },
         );

@@ -9,7 +9,7 @@ import {
   KeelBusTransport,
 } from '@keel/bus';
 import { ProblemFilter } from '@keel/http-problem';
-import { kafkaClientOptions } from '@keel/service-runtime';
+import { busBatchLimits, kafkaClientOptions } from '@keel/service-runtime';
 import { openDataSource } from '@keel/persistence';
 import { createLogger, instrumentRepository, type Logger, NestLogger } from '@keel/telemetry';
 import type { DataSource } from 'typeorm';
@@ -90,6 +90,7 @@ export async function startIndexer(
               clientId: SERVICE_NAME,
               logger,
               client: kafkaClientOptions(config),
+              batch: busBatchLimits(config),
             }),
             { logger },
           );

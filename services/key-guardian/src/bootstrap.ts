@@ -8,7 +8,7 @@ import {
   KafkaBusDriver,
   KeelBusTransport,
 } from '@keel/bus';
-import { kafkaClientOptions } from '@keel/service-runtime';
+import { busBatchLimits, kafkaClientOptions } from '@keel/service-runtime';
 import { openDataSource, OutboxRelay } from '@keel/persistence';
 import { internalTokenMiddleware, ProblemFilter } from '@keel/http-problem';
 import { createLogger, instrumentRepository, type Logger, NestLogger } from '@keel/telemetry';
@@ -68,6 +68,7 @@ export async function startKeyGuardian(
             clientId: SERVICE_NAME,
             logger,
             client: kafkaClientOptions(config),
+            batch: busBatchLimits(config),
           }),
           { logger },
         );

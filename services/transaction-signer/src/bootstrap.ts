@@ -9,7 +9,7 @@ import {
   KeelBusTransport,
 } from '@keel/bus';
 import { defaultFeePolicy } from '@keel/chain';
-import { kafkaClientOptions } from '@keel/service-runtime';
+import { busBatchLimits, kafkaClientOptions } from '@keel/service-runtime';
 import { openDataSource, OutboxRelay } from '@keel/persistence';
 import { createLogger, instrumentRepository, type Logger, NestLogger } from '@keel/telemetry';
 import type { DataSource } from 'typeorm';
@@ -62,6 +62,7 @@ export async function startTransactionSigner(
             clientId: SERVICE_NAME,
             logger,
             client: kafkaClientOptions(config),
+            batch: busBatchLimits(config),
           }),
           { logger },
         );
