@@ -4,7 +4,7 @@
 // key-guardian wallet holds, the wallet funded with 100 ETH and a verified holder
 // (registerHolder) with SIGNER_BALANCE tokens.
 import type { OperationView } from '@keel/operations';
-import type { AnvilHandle, MiningMode } from '@keel/testing';
+import type { AnvilHandle, KafkaNode, MiningMode } from '@keel/testing';
 import { type Address, keccak256, parseAbi, parseEther, type PublicClient, toHex } from 'viem';
 import type { PrivateKeyAccount } from 'viem/accounts';
 import { ADMIN_KEY, startE2eStack, TERMINAL } from './e2e-stack';
@@ -47,6 +47,12 @@ export interface SigningStack {
   infrastructurePids(): ReadonlyMap<string, number>;
   /** The PostgreSQL database of each service (names, for per-backend accounting). */
   databases(): readonly string[];
+  /** A second instance of a service (same database and groups); resolves with its name once ready. */
+  startReplica(name: string): Promise<string>;
+  /** SIGKILLs a service instance (no shutdown hooks run) and does not start it again. */
+  kill(name: string): Promise<void>;
+  /** The nodes of the local Apache Kafka cluster, to kill and restart (none for an external broker or the mock). */
+  kafkaNodes(): readonly KafkaNode[];
   logs(): string;
   stop(): Promise<void>;
 }
@@ -124,6 +130,14 @@ export async function startSigningStack(opts: { mining?: MiningMode } = {}): Pro
           ['anvil', stack.anvil.process.pid],
           ...stack.kafka.processes.map((p, i) => [`kafka-${i + 1}`, p.pid] as const),
         ]),
+      kafkaNodes: () => stack.kafka.nodes,
+      startReplica: (name) => stack.startReplica(name),
+      async kill(name) {
+        const s = stack.services.get(name)!;
+        s.proc.kill('SIGKILL');
+        await s.proc.exited;
+        stack.services.delete(name);
+      },
       databases: () =>
         [...stack.services.values()]
           .map((s) => s.env['KEEL_DATABASE_URL'])

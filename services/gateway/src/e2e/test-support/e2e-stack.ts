@@ -96,6 +96,12 @@ export interface E2eStack {
   statusOf(id: string): Promise<string | null>;
   /** SIGKILL a service (no shutdown hooks run) and start it again with the same configuration. */
   killAndRestart(name: string): Promise<void>;
+  /**
+   * Starts a second instance of a service: the same configuration (database, consumer groups)
+   * on its own HTTP port, as a second replica of a deployment. Resolves with its name in
+   * `services` (`<name>#2`) once it is ready.
+   */
+  startReplica(name: string): Promise<string>;
   /** An admin transaction to a token (grantRole, ...), waited for. */
   adminWrite(
     address: Address,
@@ -296,6 +302,16 @@ export async function startE2eStack(
       const proc = startProcess({ entry: `services/${name}/src/main.ts`, name, env: s.env });
       services.set(name, { ...s, proc });
       await ready(name);
+    },
+    async startReplica(name) {
+      const s = services.get(name)!;
+      const replica = `${name}#2`;
+      const replicaPort = await freePort();
+      const env = { ...s.env, KEEL_HTTP_PORT: String(replicaPort) };
+      const proc = startProcess({ entry: `services/${name}/src/main.ts`, name: replica, env });
+      services.set(replica, { proc, port: replicaPort, env });
+      await ready(replica);
+      return replica;
     },
     async adminWrite(address, functionName, args) {
       await client.waitForTransactionReceipt({
