@@ -1,7 +1,10 @@
 // Preloaded into every service process of the signing benchmark (NODE_OPTIONS=-r …) when
 // BENCH_STATS_FILE is set. On SIGUSR2 (sent when the Keel phase starts) it notes the
 // process's CPU time and starts counting PostgreSQL queries; at exit it appends one JSON line
-// `{name, cpuUserMs, cpuSystemMs, queries}` (since the mark) to BENCH_STATS_FILE. CPU time is
+// `{name, cpuUserMs, cpuSystemMs, queries, batches}` (since the mark) to BENCH_STATS_FILE.
+// `batches` counts the inbox transactions by the records they held (`{"1": 900, "7": 12}`): a
+// batch's inbox rows go in one multi-row insert (arrays as parameters), a record alone in one
+// statement of its own, so the inserts show the batch sizes the service's consumers saw. CPU time is
 // the process's own (getrusage), so it holds on a shared machine where wall-clock figures
 // move. With BENCH_QUERY_LOG=<dir> each service also writes `<dir>/<name>.queries.txt`: its
 // statements (whitespace folded, first 160 characters) by count, to see where the round trips
@@ -18,6 +21,7 @@ if (file) {
   const name = entry.replace(/.*services\/([^/]+)\/src\/main\.ts$/, '$1');
   let mark = null;
   let queries = 0;
+  const batches = new Map();
   const queryLog = process.env.BENCH_QUERY_LOG;
   const byText = new Map();
   try {
@@ -26,6 +30,13 @@ if (file) {
     pg.Client.prototype.query = function countedQuery(...args) {
       if (mark) {
         queries++;
+        const first = args[0];
+        const text = typeof first === 'string' ? first : (first && first.text) || '';
+        if (text.includes('INSERT INTO keel_inbox')) {
+          const values = Array.isArray(args[1]) ? args[1] : first && first.values;
+          const size = Array.isArray(values) && Array.isArray(values[1]) ? values[1].length : 1;
+          batches.set(size, (batches.get(size) ?? 0) + 1);
+        }
         if (queryLog) {
           const first = args[0];
           const text = typeof first === 'string' ? first : (first && first.text) || '?';
@@ -50,6 +61,7 @@ if (file) {
     }
     mark = process.cpuUsage();
     queries = 0;
+    batches.clear();
     byText.clear();
   });
   process.on('exit', () => {
@@ -65,7 +77,13 @@ if (file) {
     }
     fs.appendFileSync(
       file,
-      `${JSON.stringify({ name, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000, queries })}\n`,
+      `${JSON.stringify({
+        name,
+        cpuUserMs: cpu.user / 1000,
+        cpuSystemMs: cpu.system / 1000,
+        queries,
+        batches: Object.fromEntries(batches),
+      })}\n`,
     );
     if (queryLog && byText.size > 0) {
       const lines = [...byText].sort((a, b) => b[1] - a[1]).map(([t, n]) => `${n}\t${t}`);

@@ -77,6 +77,8 @@ interface ProcessStats {
   cpuUserMs: number;
   cpuSystemMs: number;
   queries: number;
+  /** Inbox transactions by the records they held (process-stats.cjs). */
+  batches?: Record<string, number>;
 }
 
 /**
@@ -170,6 +172,23 @@ function printProcessStats(
   }
   row('all services', cpu, queries);
   for (const [group, ms] of [...infra].sort((a, b) => b[1] - a[1])) row(group, ms);
+  console.log(
+    `\nBatches seen (inbox transactions; KEEL_BUS_BATCH_MAX_RECORDS=${process.env['KEEL_BUS_BATCH_MAX_RECORDS'] ?? 'default'})  transactions  records/tx  largest  records by batch size`,
+  );
+  for (const s of stats) {
+    const sizes = Object.entries(s.batches ?? {}).map(([size, n]) => [Number(size), n] as const);
+    const transactions = sizes.reduce((t, [, n]) => t + n, 0);
+    if (transactions === 0) continue;
+    const records = sizes.reduce((t, [size, n]) => t + size * n, 0);
+    // Where the records went: alone, in batches of 2–9, of 10 or more.
+    const share = (from: number, to: number) =>
+      sizes.filter(([size]) => size >= from && size <= to).reduce((t, [size, n]) => t + size * n, 0);
+    const pct = (n: number) => `${((100 * n) / records).toFixed(0)} %`;
+    console.log(
+      `${s.name.padEnd(40)} ${String(transactions).padStart(12)}  ${(records / transactions).toFixed(2).padStart(10)}  ${String(Math.max(...sizes.map(([size]) => size))).padStart(7)}  ` +
+        `1: ${pct(share(1, 1))}, 2–9: ${pct(share(2, 9))}, ≥10: ${pct(share(10, Infinity))}`,
+    );
+  }
 }
 
 async function main(): Promise<void> {
