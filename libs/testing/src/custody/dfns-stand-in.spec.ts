@@ -102,9 +102,11 @@ describe('DFNS stand-in, through the real @dfns/sdk', () => {
         credentialAssertion: {
           credId: opts.credId ?? creds.ed25519.credId,
           clientData: clientData.toString('base64url'),
-          signature: sign(null, clientData, opts.privateKeyPem ?? creds.ed25519.privateKeyPem).toString(
-            'base64url',
-          ),
+          signature: sign(
+            null,
+            clientData,
+            opts.privateKeyPem ?? creds.ed25519.privateKeyPem,
+          ).toString('base64url'),
         },
       },
     });

@@ -226,7 +226,10 @@ describe('DfnsSigner (sign-only route) against the DFNS stand-in', () => {
     const wallet = await newWallet();
     standIn.setPolicy(wallet.dfnsWalletId, { kind: 'approve-above', threshold: 100n });
     const outcome = await sign(wallet, unsigned());
-    expect(outcome).toMatchObject({ kind: 'approval-required', approvalId: expect.stringMatching(/^ap-/) as unknown });
+    expect(outcome).toMatchObject({
+      kind: 'approval-required',
+      approvalId: expect.stringMatching(/^ap-/) as unknown,
+    });
   });
 
   it('a wrong credential is refused by DFNS and not retried', async () => {

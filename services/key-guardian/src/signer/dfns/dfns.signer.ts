@@ -107,17 +107,44 @@ export class DfnsSigner implements UnifiedSigner {
     };
   }
 
+  /** DFNS wallets are created in DFNS and registered in Keel (`registerWallet` use-case). */
   createWallet(input: CreateWalletInput): Promise<WalletInfo> {
-    void input;
-    // Registering a DFNS wallet stores its id and credential references: a later step of issue 18.
     return Promise.reject(
-      new SignerError('PROVIDER_REFUSED', 'DFNS wallets are registered, not created, by this adapter'),
+      new SignerError(
+        'PROVIDER_REFUSED',
+        `a DFNS wallet of ${input.organizationId} is registered by its DFNS wallet id, not created here`,
+      ),
     );
   }
 
+  /** Wallets are listed from Keel's table by the routing signer; DFNS is not asked. */
   listWallets(organizationId: string): Promise<WalletInfo[]> {
     void organizationId;
     return Promise.resolve([]);
+  }
+
+  /** Reads a DFNS wallet with the given connection: proves the credentials and gives its address. */
+  async describeWallet(
+    connection: DfnsConnection,
+    dfnsWalletId: string,
+  ): Promise<{ readonly address: Address; readonly network: string }> {
+    const client = await this.clientFor(connection);
+    let wallet: { address?: string; network: string; status?: string };
+    try {
+      wallet = await this.withTimeout(client.wallets.getWallet({ walletId: dfnsWalletId }));
+    } catch (err) {
+      const status = err instanceof DfnsError ? err.httpStatus : undefined;
+      throw new SignerError(
+        status !== undefined && status < 500 ? 'PROVIDER_REFUSED' : 'PROVIDER_UNAVAILABLE',
+        `DFNS did not give wallet ${dfnsWalletId}: ${status ?? 'no answer'} ${(err as Error).message}`,
+      );
+    }
+    if (!wallet.address || !/^0x[0-9a-fA-F]{40}$/.test(wallet.address))
+      throw new SignerError(
+        'PROVIDER_REFUSED',
+        `DFNS wallet ${dfnsWalletId} on ${wallet.network} has no EVM address`,
+      );
+    return { address: getAddress(wallet.address), network: wallet.network };
   }
 
   async signTransaction(input: SignTransactionInput): Promise<SignOutcome> {
@@ -156,7 +183,12 @@ export class DfnsSigner implements UnifiedSigner {
       );
     return {
       kind: 'signed',
-      signature: await checkSignedData(record.signedData, input.unsignedTransaction, unsigned, wallet),
+      signature: await checkSignedData(
+        record.signedData,
+        input.unsignedTransaction,
+        unsigned,
+        wallet,
+      ),
     };
   }
 
@@ -291,7 +323,8 @@ export class DfnsSigner implements UnifiedSigner {
             `DFNS failed the request ${current.id}: ${current.reason ?? 'no reason given'}`,
           );
         default:
-          if (current.approvalId) return { kind: 'approval-required', approvalId: current.approvalId };
+          if (current.approvalId)
+            return { kind: 'approval-required', approvalId: current.approvalId };
       }
       if (poll >= this.opts.executingPolls)
         throw new SignerError(

@@ -40,7 +40,9 @@ export class EnvFileSecretResolver implements SecretResolver {
     try {
       return (await readFile(ref.slice(5), 'utf8')).trim();
     } catch (err) {
-      throw new SecretReferenceError(`${ref} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new SecretReferenceError(
+        `${ref} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
   }
 }
