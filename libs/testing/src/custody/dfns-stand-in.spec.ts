@@ -307,6 +307,24 @@ describe('DFNS stand-in, through the real @dfns/sdk', () => {
       expect((err.context as { approvalId?: string }).approvalId).toMatch(/^ap-/);
     });
 
+    it('a counted tamper turns itself off: the next signature is honest', async () => {
+      const dfns = client('ed25519');
+      const wallet = await dfns.wallets.createWallet({ body: { network: 'EthereumSepolia' } });
+      Object.assign(standIn.misbehaviour, { tamper: 'value', tamperRemaining: 1 });
+      const signNonce = async (nonce: number) =>
+        parseTransaction(
+          (
+            (await dfns.wallets.generateSignature({
+              walletId: wallet.id,
+              body: { kind: 'Transaction', transaction: unsignedTx(nonce) },
+            })) as { signedData: Hex }
+          ).signedData,
+        ).value ?? 0n;
+      expect(await signNonce(1)).toBe(1n);
+      expect(await signNonce(2)).toBe(0n);
+      expect(standIn.misbehaviour).toMatchObject({ tamper: null, tamperRemaining: null });
+    });
+
     it('latency, 5xx and a tampered signature field on demand', async () => {
       const dfns = client('ed25519');
       const wallet = await dfns.wallets.createWallet({ body: { network: 'EthereumSepolia' } });

@@ -21,6 +21,7 @@ import {
   sleep,
   type StandInPolicy,
   startJsonServer,
+  takeTamper,
 } from './stand-in-common';
 
 /**
@@ -227,7 +228,7 @@ export async function startDfnsStandIn(options: DfnsStandInOptions): Promise<Dfn
       const signed = await signUnsignedTransaction(
         wallet.key,
         body['transaction'] as Hex,
-        misbehaviour.tamper,
+        takeTamper(misbehaviour),
       );
       req.signature = {
         r: signed.r,
@@ -245,7 +246,7 @@ export async function startDfnsStandIn(options: DfnsStandInOptions): Promise<Dfn
         req.status = 'Signed';
       }
     } else if (kind === 'Hash') {
-      const sig = await signDigest(wallet.key, body['hash'] as Hex, misbehaviour.tamper);
+      const sig = await signDigest(wallet.key, body['hash'] as Hex, takeTamper(misbehaviour));
       req.signature = {
         r: sig.r,
         s: sig.s,

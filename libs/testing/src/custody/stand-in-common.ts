@@ -35,10 +35,25 @@ export interface Misbehaviour {
   createThenFail5xx: number;
   /** Every signature from now on is over a tampered transaction. */
   tamper: TamperField | null;
+  /** With `tamper`: how many signatures are tampered before it turns itself off (null: all). */
+  tamperRemaining: number | null;
 }
 
 export function defaultMisbehaviour(): Misbehaviour {
-  return { latencyMs: 0, fail5xx: 0, createThenFail5xx: 0, tamper: null };
+  return { latencyMs: 0, fail5xx: 0, createThenFail5xx: 0, tamper: null, tamperRemaining: null };
+}
+
+/** The tamper of the signature being made now; counts it against `tamperRemaining`. */
+export function takeTamper(m: Misbehaviour): TamperField | null {
+  const tamper = m.tamper;
+  if (tamper !== null && m.tamperRemaining !== null) {
+    m.tamperRemaining -= 1;
+    if (m.tamperRemaining <= 0) {
+      m.tamper = null;
+      m.tamperRemaining = null;
+    }
+  }
+  return tamper;
 }
 
 export interface HeldKey {
