@@ -5,3 +5,4 @@ export * from './postgres';
 export * from './processes';
 export * from './ts-process';
 export * from './keel-system';
+export * from './custody';

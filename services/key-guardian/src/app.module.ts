@@ -24,9 +24,11 @@ import {
   LOGGER,
   POLICIES,
   READ_APPROVALS,
+  REGISTER_DFNS_WALLET,
   SIGN_TRANSACTION,
   UNIFIED_SIGNER,
 } from './tokens';
+import type { RegisterDfnsWalletUseCase } from './wallets/usecases/register-dfns-wallet/register-dfns-wallet.usecase';
 import { WalletsController } from './wallets/wallets.controller';
 import { ClaimsController } from './claims/claims.controller';
 
@@ -42,6 +44,7 @@ export interface KeyGuardianModuleDeps {
   readonly decideApproval: DecideApprovalUseCase;
   readonly closeApprovals: CloseApprovalsUseCase;
   readonly signingRequests: SigningRequestRepository;
+  readonly registerDfnsWallet: RegisterDfnsWalletUseCase;
 }
 
 @Module({})
@@ -67,6 +70,7 @@ export class KeyGuardianModule {
         { provide: READ_APPROVALS, useValue: deps.readApprovals },
         { provide: DECIDE_APPROVAL, useValue: deps.decideApproval },
         { provide: CLOSE_APPROVALS, useValue: deps.closeApprovals },
+        { provide: REGISTER_DFNS_WALLET, useValue: deps.registerDfnsWallet },
         {
           provide: SIGN_TRANSACTION,
           useValue: new SignTransactionUseCase(

@@ -28,7 +28,12 @@ import { ApprovalSettlement } from './approvals/usecases/settle-approval';
 import { SigningRequestRepository } from './keystore/signing-request.repository';
 import { type CustodyPolicy, WalletCustodyPolicy } from './policy/custody-policy';
 import { PolicyRepository } from './policy/policy.repository';
+import { DfnsWalletRepository } from './signer/dfns/dfns-wallet.repository';
+import { DfnsSigner } from './signer/dfns/dfns.signer';
+import { EnvFileSecretResolver } from './signer/dfns/secret-reference';
 import { LocalKeystoreSigner } from './signer/local-keystore.signer';
+import { RoutingSigner } from './signer/routing.signer';
+import { RegisterDfnsWalletUseCase } from './wallets/usecases/register-dfns-wallet/register-dfns-wallet.usecase';
 
 export const SERVICE_NAME = 'key-guardian';
 
@@ -37,6 +42,8 @@ export interface KeyGuardianOverrides {
   /** Embedded mode: the process-wide in-process broker. */
   readonly broker?: InProcessBroker;
   readonly policy?: CustodyPolicy;
+  /** Where DFNS credential references (env:NAME) are read; the process environment by default. */
+  readonly secretEnv?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface RunningKeyGuardian {
@@ -76,10 +83,14 @@ export async function startKeyGuardian(
   const cipher = new EnvelopeCipher(config.masterKey, config.masterKeyId);
   const keystore = instrumentRepository(new KeystoreRepository(dataSource), 'keystore');
   const signer = new LocalKeystoreSigner(keystore, cipher);
+  const dfnsWallets = instrumentRepository(new DfnsWalletRepository(dataSource), 'dfns-wallet');
+  const dfns = new DfnsSigner(dfnsWallets, new EnvFileSecretResolver(overrides.secretEnv), logger);
+  // Every signature goes to the backend its wallet names (local keystore, DFNS).
+  const routing = new RoutingSigner(keystore, signer, { dfns });
   const policies = instrumentRepository(new PolicyRepository(dataSource), 'wallet-policy');
   const approvals = instrumentRepository(new ApprovalRepository(), 'approval');
   const signingRequests = new SigningRequestRepository();
-  const settlement = new ApprovalSettlement(signer, approvals, signingRequests, policies, logger);
+  const settlement = new ApprovalSettlement(routing, approvals, signingRequests, policies, logger);
   const poller = new ApprovalTimeoutPoller(
     new ExpireApprovalsUseCase(dataSource, approvals, settlement),
     config.approvalPollIntervalMs,
@@ -88,7 +99,7 @@ export async function startKeyGuardian(
   const app = await NestFactory.create(
     KeyGuardianModule.register({
       dataSource,
-      signer,
+      signer: routing,
       policy: overrides.policy ?? new WalletCustodyPolicy(policies, approvals, signingRequests),
       logger,
       keystore,
@@ -98,6 +109,7 @@ export async function startKeyGuardian(
       readApprovals: new ReadApprovalsUseCase(dataSource, approvals),
       decideApproval: new DecideApprovalUseCase(dataSource, approvals, settlement),
       closeApprovals: new CloseApprovalsUseCase(approvals, settlement),
+      registerDfnsWallet: new RegisterDfnsWalletUseCase(dfns, dfnsWallets, keystore, logger),
     }),
     { logger: new NestLogger(logger), abortOnError: false },
   );

@@ -7,3 +7,4 @@ export const KEYSTORE = Symbol('KEYSTORE');
 export const READ_APPROVALS = Symbol('READ_APPROVALS');
 export const DECIDE_APPROVAL = Symbol('DECIDE_APPROVAL');
 export const CLOSE_APPROVALS = Symbol('CLOSE_APPROVALS');
+export const REGISTER_DFNS_WALLET = Symbol('REGISTER_DFNS_WALLET');

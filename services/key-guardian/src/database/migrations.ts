@@ -4,6 +4,7 @@ import { CustodyPolicy1796200000000 } from './1796200000000-custody-policy';
 import { SigningRequestCallDigest1796200000001 } from './1796200000001-signing-request-call-digest';
 import { ApprovalOperationIndex1796900000000 } from './1796900000000-approval-operation-index';
 import { WalletAddressIndex1797700000200 } from './1797700000200-wallet-address-index';
+import { CustodyProviderWallet1798000000000 } from './1798000000000-custody-provider-wallet';
 
 export const keyGuardianMigrations = [
   CreateKeystore1795400000000,
@@ -12,4 +13,5 @@ export const keyGuardianMigrations = [
   SigningRequestCallDigest1796200000001,
   ApprovalOperationIndex1796900000000,
   WalletAddressIndex1797700000200,
+  CustodyProviderWallet1798000000000,
 ];

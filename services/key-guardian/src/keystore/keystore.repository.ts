@@ -18,13 +18,13 @@ interface WalletRow {
   label: string | null;
   provider: string;
   created_at: Date;
-  master_key_id: string;
-  wrapped_data_key: Buffer;
-  wrap_iv: Buffer;
-  wrap_tag: Buffer;
-  ciphertext: Buffer;
-  iv: Buffer;
-  tag: Buffer;
+  master_key_id: string | null;
+  wrapped_data_key: Buffer | null;
+  wrap_iv: Buffer | null;
+  wrap_tag: Buffer | null;
+  ciphertext: Buffer | null;
+  iv: Buffer | null;
+  tag: Buffer | null;
 }
 
 function toRecord(r: WalletRow): WalletRecord {
@@ -74,7 +74,19 @@ export class KeystoreRepository {
       [organizationId, address],
     );
     const r = rows[0];
-    if (!r) return null;
+    // A provider's wallet has no sealed key here (the CHECK constraint keeps the two apart).
+    if (
+      !r ||
+      r.provider !== 'local' ||
+      !r.master_key_id ||
+      !r.wrapped_data_key ||
+      !r.wrap_iv ||
+      !r.wrap_tag ||
+      !r.ciphertext ||
+      !r.iv ||
+      !r.tag
+    )
+      return null;
     return {
       wallet: toRecord(r),
       sealed: {
@@ -87,6 +99,15 @@ export class KeystoreRepository {
         tag: r.tag,
       },
     };
+  }
+
+  /** Which backend holds the key of this wallet (`local`, `dfns`, …), or null if there is none. */
+  async providerOf(organizationId: string, address: Address): Promise<string | null> {
+    const rows = await this.dataSource.query<{ provider: string }[]>(
+      `SELECT provider FROM kg_wallet WHERE organization_id = $1 AND lower(address) = lower($2)`,
+      [organizationId, address],
+    );
+    return rows[0]?.provider ?? null;
   }
 
   async exists(organizationId: string, address: Address): Promise<boolean> {

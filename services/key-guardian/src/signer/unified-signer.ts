@@ -29,6 +29,11 @@ export interface SignTransactionInput {
   readonly chainId: number;
   /** Serialized unsigned EIP-1559 transaction; the backend signs exactly these bytes. */
   readonly unsignedTransaction: Hex;
+  /**
+   * Keel's signing request id (one per nonce reservation). A remote provider
+   * derives its idempotency key from it, so a retry never makes a second request.
+   */
+  readonly idempotencyKey?: string;
 }
 
 export type SignOutcome =
@@ -69,17 +74,30 @@ export const signerErrorCodes = [
   'MALFORMED_TRANSACTION',
   'KEYSTORE_INTEGRITY',
   'PROVIDER_UNAVAILABLE',
+  /** The provider refused the request (a 4xx, a failed request): not retried. */
+  'PROVIDER_REFUSED',
+  /** The provider's policy rejected the request, with its reason. */
+  'BLOCKED_BY_POLICY',
+  /** What a remote signer returned does not match the request (the field is in details). */
+  'PAYLOAD_MISMATCH',
 ] as const;
 export type SignerErrorCode = (typeof signerErrorCodes)[number];
 
 /** A typed signer failure; messages name the wallet and the reason, never key material. */
 export class SignerError extends Error {
   override readonly name = 'SignerError';
+  readonly retryable: boolean;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
   constructor(
     readonly code: SignerErrorCode,
     message: string,
-    readonly retryable = false,
+    options:
+      | boolean
+      | { readonly retryable?: boolean; readonly details?: Record<string, unknown> } = false,
   ) {
     super(message);
+    const opts = typeof options === 'boolean' ? { retryable: options } : options;
+    this.retryable = opts.retryable ?? false;
+    this.details = opts.details;
   }
 }

@@ -37,6 +37,8 @@ export interface KeyGuardianStackOptions {
   env?: Record<string, string>;
   /** The custodian policy key-guardian evaluates, in place of the stored wallet policies. */
   policy?: CustodyPolicy;
+  /** Where key-guardian reads env: credential references (custody providers). */
+  secretEnv?: Record<string, string>;
 }
 
 export interface KeyGuardianStack {
@@ -92,7 +94,12 @@ export async function startKeyGuardianStack(
       level: 'debug',
       destination: { write: (l: string) => void logLines.push(l) },
     });
-    kg = await startKeyGuardian(config, { logger, broker, policy: options.policy });
+    kg = await startKeyGuardian(config, {
+      logger,
+      broker,
+      policy: options.policy,
+      ...(options.secretEnv ? { secretEnv: options.secretEnv } : {}),
+    });
     client = new EventBus(
       broker
         ? new InProcessBusDriver(broker)

@@ -118,6 +118,8 @@ export async function startE2eStack(
     env?: Record<string, string>;
     /** Anvil's mining mode (default: a block per transaction). */
     mining?: MiningMode;
+    /** Extra environment for key-guardian only (e.g. the secrets custody credential references name). */
+    keyGuardianEnv?: Record<string, string>;
   } = {},
 ): Promise<E2eStack> {
   const prefix = options.prefix ?? 'e2e';
@@ -193,6 +195,7 @@ export async function startE2eStack(
   await start('key-guardian', {
     KEEL_DATABASE_URL: guardianDb!,
     KEEL_KEYSTORE_MASTER_KEY: keccak256(toHex('e2e master key')).slice(2),
+    ...options.keyGuardianEnv,
   });
   await start('execution-engine', {
     KEEL_DATABASE_URL: engineDb!,

@@ -32,6 +32,7 @@ export class ApprovalSettlement {
         wallet: { organizationId: approval.organizationId, address: approval.wallet as Hex },
         chainId: approval.chainId,
         unsignedTransaction: approval.unsignedTransaction as Hex,
+        idempotencyKey: approval.requestId,
       });
       if (outcome.kind !== 'signed')
         throw new SignerError('PROVIDER_UNAVAILABLE', 'the signer held an approved request again');

@@ -153,6 +153,7 @@ export class SignTransactionUseCase {
         wallet: { organizationId: cmd.organizationId, address: cmd.signer },
         chainId: cmd.chainId,
         unsignedTransaction: cmd.unsignedTransaction,
+        idempotencyKey: cmd.requestId,
       });
       switch (signed.kind) {
         case 'signed':
@@ -174,7 +175,11 @@ export class SignTransactionUseCase {
       // Provider outages are retried by the bus (with backoff); everything else is a typed refusal.
       if (err instanceof SignerError && !err.retryable) {
         await this.policy.release?.(cmd.requestId, manager);
-        return this.refused(cmd, { code: err.code, message: err.message });
+        return this.refused(cmd, {
+          code: err.code,
+          message: err.message,
+          ...(err.details ? { details: { ...err.details } } : {}),
+        });
       }
       throw err;
     }
