@@ -50,14 +50,7 @@ export function withInbox<T extends TopicName>(
         ),
       );
       if (inserted.length > 0) {
-        const manager = runner.manager;
-        const outbox = new TransactionOutbox(manager, {
-          organizationId: event.organizationId,
-          correlationId: event.correlationId,
-          causationId: event.id,
-          traceparent: ctx.traceparent,
-        });
-        await handler(event, { ...ctx, batch: undefined, manager, outbox });
+        await callHandler(runner, event, ctx, handler);
       }
       await runner.commitTransaction();
     } catch (err) {
@@ -67,6 +60,26 @@ export function withInbox<T extends TopicName>(
       await runner.release();
     }
   };
+}
+
+/**
+ * Calls an inbox handler inside the runner's open transaction (or savepoint), with an outbox
+ * whose events are caused by the delivered one.
+ */
+async function callHandler<T extends TopicName>(
+  runner: QueryRunner,
+  event: KeelEvent<T>,
+  ctx: ConsumeContext,
+  handler: InboxHandler<T>,
+): Promise<void> {
+  const manager = runner.manager;
+  const outbox = new TransactionOutbox(manager, {
+    organizationId: event.organizationId,
+    correlationId: event.correlationId,
+    causationId: event.id,
+    traceparent: ctx.traceparent,
+  });
+  await handler(event, { ...ctx, batch: undefined, manager, outbox });
 }
 
 /**
@@ -131,14 +144,7 @@ class InboxBatchTransaction implements BatchParticipant {
     const runner = this.runner;
     await runner.startTransaction(); // SAVEPOINT
     try {
-      const manager = runner.manager;
-      const outbox = new TransactionOutbox(manager, {
-        organizationId: event.organizationId,
-        correlationId: event.correlationId,
-        causationId: event.id,
-        traceparent: ctx.traceparent,
-      });
-      await handler(event, { ...ctx, batch: undefined, manager, outbox });
+      await callHandler(runner, event, ctx, handler);
       // Kept for the one outbox statement at COMMIT, not written with this RELEASE.
       const events = takePending(runner);
       await runner.commitTransaction(); // RELEASE SAVEPOINT
